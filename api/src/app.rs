@@ -1,0 +1,90 @@
+//! Building and starting the server from a configuration.
+
+use crate::{
+    auth::{access::AccessTokens, key, password::Hasher},
+    config::Config,
+    db::Db,
+    http::{self, error::ApiError, json::MAX_BODY, throttle::Throttle},
+    openapi,
+    state::AppState,
+    telemetry,
+};
+use actix_web::{
+    dev::Server,
+    middleware::from_fn,
+    web, App, HttpServer,
+};
+use std::{net::SocketAddr, time::Duration};
+use utoipa_swagger_ui::SwaggerUi;
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The database could not be opened or migrated.
+    #[error("TETHER_DATABASE_URL: {0}")]
+    Database(#[from] crate::db::DbError),
+    /// No signing key.
+    #[error(transparent)]
+    Key(#[from] key::KeyError),
+    /// The address could not be bound.
+    #[error("TETHER_BIND: {0}")]
+    Bind(#[from] std::io::Error),
+}
+
+/// The window for failed password checks per account.
+const PASSWORD_FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+/// A bound server, ready to be awaited.
+pub struct Running {
+    /// Where it listens (port 0 in the configuration becomes a real port).
+    pub addr: SocketAddr,
+    /// The server future; await it to serve.
+    pub server: Server,
+}
+
+impl std::fmt::Debug for Running {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Running").field("addr", &self.addr).finish_non_exhaustive()
+    }
+}
+
+/// Opens the database (applying migrations), binds the address and builds
+/// the server. Nothing is served until the returned server is awaited.
+pub fn start(config: &Config) -> Result<Running, StartError> {
+    let db = Db::open(&config.database)?;
+    let secret = key::resolve(config)?;
+    let state = web::Data::new(AppState {
+        db,
+        tokens: AccessTokens::new(&secret, config.access_token_ttl),
+        hasher: Hasher::default(),
+        refresh_ttl: config.refresh_token_ttl,
+        auth_rate: Throttle::new(config.auth_rate, Duration::from_secs(60)),
+        password_failures: Throttle::new(config.login_failures, PASSWORD_FAILURE_WINDOW),
+    });
+    let spec = openapi::spec();
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(web::PayloadConfig::new(MAX_BODY))
+            .app_data(web::PathConfig::default().error_handler(|error, _| {
+                ApiError::BadRequest(format!("A path parameter is not valid: {error}.")).into()
+            }))
+            .app_data(web::QueryConfig::default().error_handler(|error, _| {
+                ApiError::BadRequest(format!("The query string is not valid: {error}.")).into()
+            }))
+            .configure(http::routes)
+            .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
+            .default_service(web::to(http::not_found))
+            .wrap(from_fn(telemetry::request_span))
+    })
+    .bind(config.bind)?;
+    let addr = server
+        .addrs()
+        .first()
+        .copied()
+        .ok_or_else(|| std::io::Error::other("bound to no address"))?;
+    Ok(Running {
+        addr,
+        server: server.run(),
+    })
+}

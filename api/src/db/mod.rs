@@ -1,0 +1,217 @@
+//! Storage: one connection type over SQLite and PostgreSQL, a pool, the
+//! embedded migrations, and one module per aggregate.
+
+pub mod members;
+pub mod schema;
+pub mod sessions;
+
+use crate::config::DatabaseUrl;
+use actix_web::web;
+use diesel::{
+    connection::{AnsiTransactionManager, SimpleConnection, TransactionManager},
+    pg::PgConnection,
+    result::{DatabaseErrorKind, Error as DieselError},
+    sqlite::SqliteConnection,
+    Connection,
+};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::time::Duration;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+
+/// A connection to whichever database the configuration names.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    /// The production engine.
+    Postgres(PgConnection),
+    /// The embedded default.
+    Sqlite(SqliteConnection),
+}
+
+impl std::fmt::Debug for DbConn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Postgres(_) => "DbConn::Postgres",
+            Self::Sqlite(_) => "DbConn::Sqlite",
+        })
+    }
+}
+
+/// What can go wrong talking to the database. Nothing of it reaches a
+/// client but the fact that something did.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// No connection could be had from the pool in time.
+    #[error("no database connection available")]
+    Pool(#[from] r2d2::Error),
+    /// A unique index refused the row: the caller decides what that means.
+    #[error("a unique constraint was violated")]
+    Duplicate,
+    /// Any other failure of a statement.
+    #[error("database statement failed")]
+    Query(#[source] DieselError),
+    /// The blocking task running the unit of work was cancelled.
+    #[error("database task was cancelled")]
+    Cancelled,
+    /// Stored data that does not parse: a bug or a hand edit, never user input.
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    /// Migrations could not be applied.
+    #[error("migrations failed: {0}")]
+    Migration(String),
+}
+
+impl From<DieselError> for DbError {
+    fn from(error: DieselError) -> Self {
+        match error {
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => Self::Duplicate,
+            other => Self::Query(other),
+        }
+    }
+}
+
+/// Opens connections for the pool, picking the backend from the URL alone
+/// (diesel's derived `establish` would try one engine after the other).
+#[derive(Debug)]
+struct Manager(DatabaseUrl);
+
+/// Why a connection could not be opened.
+#[derive(Debug, thiserror::Error)]
+enum ConnectError {
+    #[error(transparent)]
+    Connect(#[from] diesel::ConnectionError),
+    #[error(transparent)]
+    Setup(#[from] DieselError),
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = ConnectError;
+
+    fn connect(&self) -> Result<DbConn, ConnectError> {
+        match &self.0 {
+            DatabaseUrl::Postgres(url) => Ok(DbConn::Postgres(PgConnection::establish(url)?)),
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
+                // WAL lets readers go on while one writer writes; the busy
+                // timeout makes a second writer wait instead of failing.
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL;
+                     PRAGMA synchronous = NORMAL;
+                     PRAGMA busy_timeout = 5000;
+                     PRAGMA foreign_keys = ON;",
+                )?;
+                Ok(DbConn::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), ConnectError> {
+        Ok(conn.batch_execute("SELECT 1")?)
+    }
+
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        // A connection handed back inside a transaction (a panic mid-unit)
+        // must not be reused.
+        let status = match conn {
+            DbConn::Postgres(c) => AnsiTransactionManager::transaction_manager_status_mut(c),
+            DbConn::Sqlite(c) => AnsiTransactionManager::transaction_manager_status_mut(c),
+        };
+        !matches!(status.transaction_depth(), Ok(None))
+    }
+}
+
+/// The pool, shared by every request; cheap to clone.
+#[derive(Clone)]
+pub struct Db {
+    pool: r2d2::Pool<Manager>,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db").finish_non_exhaustive()
+    }
+}
+
+impl Db {
+    /// Opens the pool and applies pending migrations.
+    pub fn open(url: &DatabaseUrl) -> Result<Self, DbError> {
+        let max_size = match url {
+            // One writer at a time anyway; a few readers beside it.
+            DatabaseUrl::Sqlite(_) => 4,
+            DatabaseUrl::Postgres(_) => 10,
+        };
+        let pool = r2d2::Pool::builder()
+            .max_size(max_size)
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(5))
+            .build(Manager(url.clone()))?;
+        let db = Self { pool };
+        db.migrate()?;
+        Ok(db)
+    }
+
+    /// Applies the migrations not yet applied; returns how many ran.
+    pub fn migrate(&self) -> Result<usize, DbError> {
+        let mut conn = self.pool.get()?;
+        let applied = match &mut *conn {
+            DbConn::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+            DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        };
+        applied.map_err(|error| DbError::Migration(error.to_string()))
+    }
+
+    /// Runs one unit of work on a pooled connection, off the async workers.
+    pub async fn run<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get().map_err(DbError::from)?;
+            work(&mut conn)
+        })
+        .await
+        .map_err(|_| E::from(DbError::Cancelled))?
+    }
+
+    /// Whether a statement goes through right now.
+    pub async fn ping(&self) -> Result<(), DbError> {
+        self.run(|conn| conn.batch_execute("SELECT 1").map_err(DbError::from))
+            .await
+    }
+}
+
+/// Runs `work` in a write transaction: `BEGIN IMMEDIATE` on SQLite, so the
+/// write lock is taken up front (a deferred transaction that reads and then
+/// writes fails at once under concurrency, whatever the busy timeout).
+pub fn write<T, E, F>(conn: &mut DbConn, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<DbError>,
+{
+    match conn {
+        DbConn::Postgres(c) => AnsiTransactionManager::begin_transaction(c),
+        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE"),
+    }
+    .map_err(DbError::from)?;
+    let outcome = work(conn);
+    let end = match (&outcome, &mut *conn) {
+        (Ok(_), DbConn::Postgres(c)) => AnsiTransactionManager::commit_transaction(c),
+        (Ok(_), DbConn::Sqlite(c)) => AnsiTransactionManager::commit_transaction(c),
+        (Err(_), DbConn::Postgres(c)) => AnsiTransactionManager::rollback_transaction(c),
+        (Err(_), DbConn::Sqlite(c)) => AnsiTransactionManager::rollback_transaction(c),
+    };
+    match (outcome, end) {
+        (Ok(value), Ok(())) => Ok(value),
+        (Ok(_), Err(error)) => Err(DbError::from(error).into()),
+        (Err(error), Ok(())) => Err(error),
+        (Err(error), Err(rollback)) => {
+            tracing::error!(error = %rollback, "rollback failed");
+            Err(error)
+        }
+    }
+}

@@ -1,0 +1,309 @@
+//! Accounts and sessions: register, log in, refresh, log out.
+
+use super::{
+    error::{ApiError, FieldErrors, Problem},
+    extract::ClientIp,
+    json::Json,
+    views::MemberView,
+};
+use crate::{
+    auth::refresh,
+    clock,
+    db::{self, members, members::Member, sessions, sessions::Rotation, DbError},
+    state::AppState,
+};
+use actix_web::{http::header, web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use tether_domain::{DisplayName, Email, MemberId, Password, Profile, TimeZone};
+use utoipa::ToSchema;
+
+/// Longest password accepted at login or erasure: bounds hashing work
+/// without refusing passwords set under an older, looser rule.
+const MAX_PASSWORD_INPUT: usize = 1024;
+
+/// A new account.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRequest {
+    /// Trimmed and lower-cased; must be unused.
+    #[schema(format = Email, max_length = 254, example = "sam@example.org")]
+    pub email: String,
+    /// 10 to 128 characters.
+    #[schema(format = Password, min_length = 10, max_length = 128, example = "a long passphrase")]
+    pub password: String,
+    /// 1 to 50 characters after trimming, no control characters.
+    #[schema(pattern = r"^\s*[^\s\x00-\x1F\x7F-\x9F]([^\x00-\x1F\x7F-\x9F]{0,48}[^\s\x00-\x1F\x7F-\x9F])?\s*$", example = "Sam")]
+    pub display_name: String,
+    /// An IANA time zone name: the member's days are dates in it.
+    #[schema(value_type = super::schema::TimeZoneName)]
+    pub timezone: String,
+}
+
+/// Email and password.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// The email the account was registered with (case does not matter).
+    #[schema(format = Email, max_length = 254, example = "sam@example.org")]
+    pub email: String,
+    /// The password.
+    #[schema(format = Password, max_length = 1024, example = "a long passphrase")]
+    pub password: String,
+}
+
+/// A refresh token, to exchange or to revoke.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    /// The refresh token from the last session answer.
+    #[schema(max_length = 256)]
+    pub refresh_token: String,
+}
+
+/// A signed-in session.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionView {
+    /// The member signed in.
+    pub member: MemberView,
+    /// Send as `Authorization: Bearer <access_token>`.
+    pub access_token: String,
+    /// Always `Bearer`.
+    #[schema(example = "Bearer")]
+    pub token_type: &'static str,
+    /// Seconds until the access token expires.
+    #[schema(example = 900)]
+    pub expires_in: u64,
+    /// Opaque; exchange it at `/v1/auth/refresh` for a new pair. Each one
+    /// works once.
+    pub refresh_token: String,
+}
+
+/// Creates an account and signs it in.
+#[utoipa::path(
+    post,
+    path = "/v1/auth/register",
+    tag = "accounts",
+    request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "Registered and signed in", body = SessionView,
+            headers(("Location" = String, description = "The new member's profile"))),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The email is registered already", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is over 64 KiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each named", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
+pub async fn register(
+    state: web::Data<AppState>,
+    ip: ClientIp,
+    Json(body): Json<RegisterRequest>,
+) -> Result<HttpResponse, ApiError> {
+    throttle_client(&state, ip)?;
+    let mut errors = FieldErrors::new();
+    let email = errors.check("email", Email::parse(&body.email));
+    let password = errors.check("password", Password::parse(body.password));
+    let display_name = errors.check("display_name", DisplayName::parse(&body.display_name));
+    let timezone = errors.check("timezone", TimeZone::parse(&body.timezone));
+    let (email, password, display_name, timezone) =
+        errors.into_result(|| Some((email?, password?, display_name?, timezone?)))?;
+    let account = email.as_str().to_owned();
+    state
+        .password_failures
+        .check(&account)
+        .map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
+
+    let now = clock::now();
+    let member = Member {
+        id: MemberId::new(),
+        email,
+        password_hash: state.hasher.hash(password).await?,
+        profile: Profile::new(display_name, timezone),
+        created_at: now,
+        updated_at: now,
+    };
+    let (token, token_hash) = refresh::generate();
+    let expires_at = now + state.refresh_ttl;
+    let stored = member.clone();
+    let created = state
+        .db
+        .run(move |conn| {
+            db::write(conn, |conn| {
+                members::insert(conn, &stored)?;
+                sessions::start(conn, stored.id, token_hash, now, expires_at)
+            })
+        })
+        .await;
+    match created {
+        Ok(()) => {}
+        Err(DbError::Duplicate) => {
+            // Probing which addresses have accounts counts against the
+            // account like a failed login.
+            state.password_failures.record(&account);
+            return Err(ApiError::Conflict("An account with this email exists already."));
+        }
+        Err(other) => return Err(other.into()),
+    }
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, "/v1/me"))
+        .json(session(&state, &member, token)?))
+}
+
+/// Signs in with email and password.
+#[utoipa::path(
+    post,
+    path = "/v1/auth/login",
+    tag = "accounts",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = SessionView),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Unknown email or wrong password (the same answer for both)", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 413, description = "The body is over 64 KiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each named", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts from this address or on this account", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
+pub async fn login(
+    state: web::Data<AppState>,
+    ip: ClientIp,
+    Json(body): Json<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    throttle_client(&state, ip)?;
+    let mut errors = FieldErrors::new();
+    let email = errors.check("email", Email::parse(&body.email));
+    if body.password.chars().count() > MAX_PASSWORD_INPUT {
+        errors.add("password", "must be at most 1024 characters");
+    }
+    let email = errors.into_result(|| email)?;
+    let account = email.as_str().to_owned();
+    state
+        .password_failures
+        .check(&account)
+        .map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
+
+    let found = state
+        .db
+        .run(move |conn| members::find_by_email(conn, &email))
+        .await?;
+    let stored_hash = found.as_ref().map(|member| member.password_hash.clone());
+    let verified = state.hasher.verify(body.password, stored_hash).await?;
+    let member = match found {
+        Some(member) if verified => member,
+        _ => {
+            state.password_failures.record(&account);
+            return Err(ApiError::Unauthorized("The email or the password is wrong."));
+        }
+    };
+    state.password_failures.clear(&account);
+
+    let (token, token_hash) = refresh::generate();
+    let now = clock::now();
+    let expires_at = now + state.refresh_ttl;
+    let id = member.id;
+    state
+        .db
+        .run(move |conn| sessions::start(conn, id, token_hash, now, expires_at))
+        .await?;
+    Ok(HttpResponse::Ok().json(session(&state, &member, token)?))
+}
+
+/// Exchanges a refresh token for a new pair. The presented token is spent;
+/// presenting it again revokes every session descended from the same login.
+#[utoipa::path(
+    post,
+    path = "/v1/auth/refresh",
+    tag = "accounts",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "A new access and refresh token", body = SessionView),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Unknown, expired, revoked or already spent", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 413, description = "The body is over 64 KiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each named", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts from this address", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
+pub async fn refresh(
+    state: web::Data<AppState>,
+    ip: ClientIp,
+    Json(body): Json<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    throttle_client(&state, ip)?;
+    let presented = refresh::hash(&body.refresh_token);
+    let (token, token_hash) = refresh::generate();
+    let now = clock::now();
+    let expires_at = now + state.refresh_ttl;
+    let outcome = state
+        .db
+        .run(move |conn| {
+            let rotation = sessions::rotate(conn, &presented, token_hash, now, expires_at)?;
+            match rotation {
+                Rotation::Rotated(id) => members::find(conn, id),
+                Rotation::Invalid => Ok(None),
+                Rotation::Reused => {
+                    tracing::warn!("a spent refresh token was presented again; its family is revoked");
+                    Ok(None)
+                }
+            }
+        })
+        .await?;
+    let member = outcome.ok_or(ApiError::Unauthorized(
+        "The refresh token is invalid, expired or already used; sign in again.",
+    ))?;
+    Ok(HttpResponse::Ok().json(session(&state, &member, token)?))
+}
+
+/// Ends the session the refresh token belongs to, on this device.
+#[utoipa::path(
+    post,
+    path = "/v1/auth/logout",
+    tag = "accounts",
+    request_body = RefreshRequest,
+    responses(
+        (status = 204, description = "Signed out (also when the token was unknown or spent)"),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is over 64 KiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each named", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn logout(
+    state: web::Data<AppState>,
+    Json(body): Json<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let presented = refresh::hash(&body.refresh_token);
+    let now = clock::now();
+    // Signing out twice, or with a token that is gone, still leaves the
+    // caller signed out: nothing to report.
+    state
+        .db
+        .run(move |conn| sessions::revoke(conn, &presented, now))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+fn throttle_client(state: &AppState, ClientIp(ip): ClientIp) -> Result<(), ApiError> {
+    state
+        .auth_rate
+        .hit(&ip)
+        .map_err(|retry_after| ApiError::TooManyRequests { retry_after })
+}
+
+fn session(state: &AppState, member: &Member, refresh_token: String) -> Result<SessionView, ApiError> {
+    Ok(SessionView {
+        member: MemberView::from(member),
+        access_token: state.tokens.issue(member.id)?,
+        token_type: "Bearer",
+        expires_in: state.tokens.ttl_seconds(),
+        refresh_token,
+    })
+}

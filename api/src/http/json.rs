@@ -1,0 +1,132 @@
+//! The JSON body extractor. Unlike actix's own it answers every failure as
+//! a problem: 415 for another media type, 413 over 64 KiB, 400 for text
+//! that is not JSON, 422 naming the field for JSON of the wrong shape
+//! (a missing or unknown field, a number where text belongs).
+
+use super::error::{ApiError, FieldErrors};
+use actix_web::{dev::Payload, error::PayloadError, web::Bytes, FromRequest, HttpMessage, HttpRequest};
+use serde::de::DeserializeOwned;
+use std::{future::Future, pin::Pin};
+
+/// Largest body any endpoint accepts.
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// A request body parsed from JSON.
+#[derive(Debug)]
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let is_json = req.mime_type().ok().flatten().is_some_and(|mime| {
+            mime.type_() == "application"
+                && (mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json"))
+        });
+        let body = Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !is_json {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+            let body = body.await.map_err(|error| match error.as_error::<PayloadError>() {
+                Some(PayloadError::Overflow) => ApiError::PayloadTooLarge,
+                _ => ApiError::BadRequest("The body could not be read.".into()),
+            })?;
+            parse(&body).map(Json)
+        })
+    }
+}
+
+/// Parses a JSON object, naming the field at fault when its shape is off.
+pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let not_json = |error: serde_json::Error| {
+        ApiError::BadRequest(format!(
+            "The body is not valid JSON: {}.",
+            strip_position(&error.to_string())
+        ))
+    };
+    // serde would also read a struct from an array of its fields in order;
+    // every body here is an object, and the spec says so.
+    if body.iter().find(|byte| !byte.is_ascii_whitespace()) != Some(&b'{') {
+        serde_json::from_slice::<serde::de::IgnoredAny>(body).map_err(not_json)?;
+        return Err(ApiError::Validation(FieldErrors::one("body", "must be a JSON object")));
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                let message = strip_position(&inner.to_string());
+                ApiError::Validation(FieldErrors::one(field_of(&path, &message), message))
+            }
+            _ => not_json(inner),
+        }
+    })?;
+    deserializer.end().map_err(not_json)?;
+    Ok(value)
+}
+
+// serde names a missing or repeated field only in its message, and the
+// path then points at the object that holds it; an unknown field is in both.
+fn field_of(path: &str, message: &str) -> String {
+    let named = message.split('`').nth(1).filter(|_| {
+        ["missing field", "unknown field", "duplicate field"]
+            .iter()
+            .any(|kind| message.starts_with(kind))
+    });
+    match (path, named) {
+        (".", Some(field)) => field.to_owned(),
+        (_, Some(field)) if path == field || path.ends_with(&format!(".{field}")) => path.to_owned(),
+        (_, Some(field)) => format!("{path}.{field}"),
+        (".", None) => "body".to_owned(),
+        (path, None) => path.to_owned(),
+    }
+}
+
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+        count: i64,
+    }
+
+    fn errors(result: Result<Body, ApiError>) -> Vec<String> {
+        match result {
+            Err(ApiError::Validation(errors)) => errors.fields(),
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn names_the_field_at_fault() {
+        assert_eq!(errors(parse(br#"{"name":"x"}"#)), ["count"]);
+        assert_eq!(errors(parse(br#"{"name":"x","count":1,"extra":2}"#)), ["extra"]);
+        assert_eq!(errors(parse(br#"{"name":"x","count":"one"}"#)), ["count"]);
+        assert_eq!(errors(parse(br#"[1]"#)), ["body"]);
+        assert_eq!(errors(parse(br#"{"name":"x","count":1,"name":"y"}"#)), ["name"]);
+    }
+
+    #[test]
+    fn text_that_is_not_json_is_a_bad_request() {
+        assert!(matches!(parse::<Body>(b"{\"name\":"), Err(ApiError::BadRequest(_))));
+        assert!(matches!(
+            parse::<Body>(br#"{"name":"x","count":1} {}"#),
+            Err(ApiError::BadRequest(_))
+        ));
+    }
+}

@@ -1,0 +1,384 @@
+//! The caller's own account: profile, export, erasure.
+
+use super::{
+    error::{ApiError, FieldErrors, Problem},
+    extract::Caller,
+    json::Json,
+    views::{utc, MemberView, QuietHours},
+};
+use crate::{
+    clock,
+    db::{self, members, members::Member, sessions},
+    state::AppState,
+};
+use actix_web::{web, HttpResponse};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use serde::{Deserialize, Deserializer, Serialize};
+use tether_domain::{
+    Bio, DisplayName, MaxPartners, QuietHours as Quiet, RecoveryFocus, RecoverySince, TimeZone,
+};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// A field of a partial update: left out, set to null, or set to a value.
+#[derive(Debug)]
+pub enum Patch<T> {
+    /// Not in the body: keep what is stored.
+    Absent,
+    /// `null`: clear it (only where the field may be empty).
+    Null,
+    /// A new value.
+    Value(T),
+}
+
+impl<T> Default for Patch<T> {
+    fn default() -> Self {
+        Self::Absent
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Patch<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Option::<T>::deserialize(deserializer).map(|value| value.map_or(Self::Null, Self::Value))
+    }
+}
+
+/// Changes to the caller's profile. Fields left out stay as they are; a
+/// nullable field set to null is cleared.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMeRequest {
+    /// 1 to 50 characters after trimming, no control characters.
+    #[serde(default)]
+    #[schema(value_type = String, pattern = r"^\s*[^\s\x00-\x1F\x7F-\x9F]([^\x00-\x1F\x7F-\x9F]{0,48}[^\s\x00-\x1F\x7F-\x9F])?\s*$", example = "Sam")]
+    pub display_name: Patch<String>,
+    /// An IANA time zone name. Changing it does not rewrite past days.
+    #[serde(default)]
+    #[schema(value_type = super::schema::TimeZoneName)]
+    pub timezone: Patch<String>,
+    /// Up to 500 characters; null or blank clears it.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, max_length = 500)]
+    pub bio: Patch<String>,
+    /// What the member is recovering from; repeats are dropped.
+    #[serde(default)]
+    #[schema(value_type = Vec<super::schema::RecoveryFocusName>)]
+    pub recovery_focus: Patch<Vec<String>>,
+    /// A date not in the future (in the member's time zone) and not before
+    /// 1900; null clears it.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = Date, example = "2025-03-01")]
+    pub recovery_since: Patch<String>,
+    /// Whether the member may be suggested as a partner.
+    #[serde(default)]
+    #[schema(value_type = bool)]
+    pub open_to_partnering: Patch<bool>,
+    /// 1 to 5.
+    #[serde(default)]
+    #[schema(value_type = i64, minimum = 1, maximum = 5)]
+    pub max_partners: Patch<i64>,
+    /// Whether the member would mentor a newcomer.
+    #[serde(default)]
+    #[schema(value_type = bool)]
+    pub willing_to_mentor: Patch<bool>,
+    /// Local times between which no pushes are sent; null, or a start equal
+    /// to its end, means none.
+    #[serde(default)]
+    #[schema(value_type = Option<QuietHours>)]
+    pub quiet_hours: Patch<QuietHours>,
+    /// Whether partners may be told of a missed check-in.
+    #[serde(default)]
+    #[schema(value_type = bool)]
+    pub partner_alerts: Patch<bool>,
+}
+
+/// The caller's password, to confirm erasure.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteMeRequest {
+    /// The account's current password.
+    #[schema(format = Password, max_length = 1024)]
+    pub password: String,
+}
+
+/// Everything Tether stores about the caller.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportView {
+    /// When this export was made.
+    pub exported_at: DateTime<Utc>,
+    /// The account and profile (the password is stored only as a hash,
+    /// which is left out).
+    pub member: MemberView,
+    /// Every sign-in session, with its refresh tokens' lifetimes (the tokens
+    /// themselves are stored only as hashes, which are left out).
+    pub sessions: Vec<SessionExport>,
+}
+
+/// One refresh token of a session.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionExport {
+    /// The token's id.
+    pub id: Uuid,
+    /// The sign-in it descends from.
+    pub session_id: Uuid,
+    /// When it was issued.
+    pub created_at: DateTime<Utc>,
+    /// When it stops working.
+    pub expires_at: DateTime<Utc>,
+    /// When it was exchanged for the next one.
+    pub spent_at: Option<DateTime<Utc>>,
+    /// When its session was ended.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+const UNAUTHORIZED: &str = "The access token is invalid or expired.";
+
+/// The caller's profile.
+#[utoipa::path(
+    get,
+    path = "/v1/me",
+    tag = "me",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller's profile", body = MemberView),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "Bearer"))),
+    )
+)]
+pub async fn get(state: web::Data<AppState>, Caller(id): Caller) -> Result<HttpResponse, ApiError> {
+    let member = state
+        .db
+        .run(move |conn| members::find(conn, id))
+        .await?
+        // The token outlived its account: the app should sign out.
+        .ok_or(ApiError::Unauthorized(UNAUTHORIZED))?;
+    Ok(HttpResponse::Ok().json(MemberView::from(&member)))
+}
+
+/// Changes the caller's profile.
+#[utoipa::path(
+    patch,
+    path = "/v1/me",
+    tag = "me",
+    security(("bearer" = [])),
+    request_body = UpdateMeRequest,
+    responses(
+        (status = 200, description = "The updated profile", body = MemberView),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 413, description = "The body is over 64 KiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each named", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn update(
+    state: web::Data<AppState>,
+    Caller(id): Caller,
+    Json(body): Json<UpdateMeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let now = clock::now();
+    let member = state
+        .db
+        .run(move |conn| {
+            db::write(conn, |conn| {
+                let mut member = members::find(conn, id)?.ok_or(ApiError::Unauthorized(UNAUTHORIZED))?;
+                apply(&mut member, body, now.and_utc())?;
+                member.updated_at = now;
+                members::update(conn, &member)?;
+                Ok::<_, ApiError>(member)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(MemberView::from(&member)))
+}
+
+/// Checks every field of the update and applies it, or names every bad
+/// field and changes nothing.
+fn apply(member: &mut Member, body: UpdateMeRequest, now: DateTime<Utc>) -> Result<(), ApiError> {
+    let mut errors = FieldErrors::new();
+    let e = &mut errors;
+    let display_name = required(e, "display_name", body.display_name)
+        .and_then(|raw| e.check("display_name", DisplayName::parse(&raw)));
+    let timezone = required(e, "timezone", body.timezone)
+        .and_then(|raw| e.check("timezone", TimeZone::parse(&raw)));
+    let recovery_focus = required(e, "recovery_focus", body.recovery_focus).and_then(|list| {
+        e.check(
+            "recovery_focus",
+            RecoveryFocus::parse_set(list.iter().map(String::as_str)),
+        )
+    });
+    let max_partners = required(e, "max_partners", body.max_partners)
+        .and_then(|n| e.check("max_partners", MaxPartners::parse(n)));
+    let open_to_partnering = required(e, "open_to_partnering", body.open_to_partnering);
+    let willing_to_mentor = required(e, "willing_to_mentor", body.willing_to_mentor);
+    let partner_alerts = required(e, "partner_alerts", body.partner_alerts);
+    let bio = nullable(body.bio, |raw| e.check("bio", Bio::parse(&raw)));
+    let quiet_hours = nullable(body.quiet_hours, |QuietHours { start, end }| {
+        let start = e.check("quiet_hours.start", parse_time(&start));
+        let end = e.check("quiet_hours.end", parse_time(&end));
+        start.zip(end).map(|(start, end)| Quiet::new(start, end))
+    });
+    // "Not in the future" is judged in the time zone the member will have
+    // once this update is applied.
+    let zone = timezone.unwrap_or(member.profile.timezone);
+    let today = now.with_timezone(&zone.tz()).date_naive();
+    let recovery_since = nullable(body.recovery_since, |raw| {
+        let date = NaiveDate::parse_from_str(&raw, "%Y-%m-%d")
+            .map_err(|_| "must be a date such as 2025-03-01".to_owned())
+            .and_then(|date| RecoverySince::parse(date, today).map_err(|error| error.to_string()));
+        e.check("recovery_since", date).map(Some)
+    });
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+
+    let profile = &mut member.profile;
+    set(&mut profile.display_name, display_name);
+    set(&mut profile.timezone, timezone);
+    set(&mut profile.bio, bio);
+    set(&mut profile.recovery_focus, recovery_focus);
+    set(&mut profile.recovery_since, recovery_since);
+    set(&mut profile.open_to_partnering, open_to_partnering);
+    set(&mut profile.max_partners, max_partners);
+    set(&mut profile.willing_to_mentor, willing_to_mentor);
+    set(&mut profile.quiet_hours, quiet_hours);
+    set(&mut profile.partner_alerts, partner_alerts);
+    Ok(())
+}
+
+fn set<T>(field: &mut T, change: Option<T>) {
+    if let Some(value) = change {
+        *field = value;
+    }
+}
+
+/// A field that may be left out but never emptied.
+fn required<T>(errors: &mut FieldErrors, field: &str, patch: Patch<T>) -> Option<T> {
+    match patch {
+        Patch::Absent => None,
+        Patch::Null => {
+            errors.add(field, "must not be null");
+            None
+        }
+        Patch::Value(value) => Some(value),
+    }
+}
+
+/// A field that may be emptied: `Some(None)` clears it. `parse` gives
+/// `None` when the value is bad (having noted why).
+fn nullable<T, U>(patch: Patch<T>, parse: impl FnOnce(T) -> Option<Option<U>>) -> Option<Option<U>> {
+    match patch {
+        Patch::Absent => None,
+        Patch::Null => Some(None),
+        Patch::Value(value) => parse(value),
+    }
+}
+
+fn parse_time(raw: &str) -> Result<NaiveTime, &'static str> {
+    // chrono alone would also take "7:5"; the spec promises exactly HH:MM.
+    let well_formed = raw.len() == 5 && raw.as_bytes()[2] == b':';
+    well_formed
+        .then(|| NaiveTime::parse_from_str(raw, "%H:%M").ok())
+        .flatten()
+        .ok_or("must be a time of day as HH:MM, such as 22:00")
+}
+
+/// Everything stored about the caller, as one JSON document.
+#[utoipa::path(
+    get,
+    path = "/v1/me/export",
+    tag = "me",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Everything stored about the caller", body = ExportView),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "Bearer"))),
+    )
+)]
+pub async fn export(state: web::Data<AppState>, Caller(id): Caller) -> Result<HttpResponse, ApiError> {
+    let (member, sessions) = state
+        .db
+        .run(move |conn| {
+            let member = members::find(conn, id)?.ok_or(ApiError::Unauthorized(UNAUTHORIZED))?;
+            let sessions = sessions::of_member(conn, id)?;
+            Ok::<_, ApiError>((member, sessions))
+        })
+        .await?;
+    let sessions = sessions
+        .into_iter()
+        .map(|row| {
+            let id = |raw: &str| {
+                Uuid::parse_str(raw).map_err(|_| ApiError::internal("stored session id is not a UUID"))
+            };
+            Ok(SessionExport {
+                id: id(&row.id)?,
+                session_id: id(&row.family_id)?,
+                created_at: utc(row.created_at),
+                expires_at: utc(row.expires_at),
+                spent_at: row.spent_at.map(utc),
+                revoked_at: row.revoked_at.map(utc),
+            })
+        })
+        .collect::<Result<_, ApiError>>()?;
+    Ok(HttpResponse::Ok().json(ExportView {
+        exported_at: utc(clock::now()),
+        member: MemberView::from(&member),
+        sessions,
+    }))
+}
+
+/// Erases the caller's account and everything that belongs to it. There is
+/// no undo.
+#[utoipa::path(
+    delete,
+    path = "/v1/me",
+    tag = "me",
+    security(("bearer" = [])),
+    request_body = DeleteMeRequest,
+    responses(
+        (status = 204, description = "Erased"),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 403, description = "The password is wrong", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is over 64 KiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each named", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong passwords", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
+pub async fn delete(
+    state: web::Data<AppState>,
+    Caller(id): Caller,
+    Json(body): Json<DeleteMeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    if body.password.chars().count() > 1024 {
+        return Err(ApiError::Validation(FieldErrors::one(
+            "password",
+            "must be at most 1024 characters",
+        )));
+    }
+    let member = state
+        .db
+        .run(move |conn| members::find(conn, id))
+        .await?
+        .ok_or(ApiError::Unauthorized(UNAUTHORIZED))?;
+    let account = member.email.as_str().to_owned();
+    state
+        .password_failures
+        .check(&account)
+        .map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
+    if !state
+        .hasher
+        .verify(body.password, Some(member.password_hash))
+        .await?
+    {
+        state.password_failures.record(&account);
+        return Err(ApiError::Forbidden("The password is wrong; nothing was erased."));
+    }
+    state.db.run(move |conn| members::delete(conn, id)).await?;
+    tracing::info!("a member erased their account");
+    Ok(HttpResponse::NoContent().finish())
+}

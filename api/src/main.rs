@@ -1,0 +1,63 @@
+//! The `tether` command: `serve` (the default), `migrate`, `openapi`.
+
+use std::process::ExitCode;
+use tether_api::{app, config::Config, db::Db, openapi, telemetry};
+
+const USAGE: &str = "usage: tether [serve | migrate | openapi]
+
+  serve    apply migrations and serve the API (the default)
+  migrate  apply pending migrations and exit
+  openapi  print the OpenAPI document
+
+Settings come from TETHER_* environment variables; see the README.";
+
+fn main() -> ExitCode {
+    let command = std::env::args().nth(1);
+    if command.as_deref() == Some("openapi") {
+        return match openapi::spec_json() {
+            Ok(json) => {
+                print!("{json}");
+                ExitCode::SUCCESS
+            }
+            Err(error) => fail(error),
+        };
+    }
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(error) => return fail(error),
+    };
+    telemetry::init(config.log_format);
+    match command.as_deref() {
+        None | Some("serve") => serve(&config),
+        Some("migrate") => match Db::open(&config.database).and_then(|db| db.migrate()) {
+            // Opening applies pending migrations; the second call finds none.
+            Ok(_) => {
+                tracing::info!("migrations are up to date");
+                ExitCode::SUCCESS
+            }
+            Err(error) => fail(format!("TETHER_DATABASE_URL: {error}")),
+        },
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Some(other) => fail(format!("unknown command {other:?}\n{USAGE}")),
+    }
+}
+
+fn serve(config: &Config) -> ExitCode {
+    let running = match app::start(config) {
+        Ok(running) => running,
+        Err(error) => return fail(error),
+    };
+    tracing::info!(addr = %running.addr, database = ?config.database, "serving");
+    match actix_web::rt::System::new().block_on(running.server) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => fail(error),
+    }
+}
+
+fn fail(error: impl std::fmt::Display) -> ExitCode {
+    eprintln!("tether: {error}");
+    ExitCode::from(2)
+}

@@ -1,0 +1,61 @@
+//! The OpenAPI document, assembled from the `#[utoipa::path]` on every
+//! handler. `openapi/openapi.json` is this, pretty-printed; a test keeps the
+//! two equal.
+
+use crate::http::{accounts, error, health, me, schema, views};
+use utoipa::{
+    openapi::security::{Http, HttpAuthScheme, SecurityScheme},
+    Modify, OpenApi,
+};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Tether API",
+        description = "The accountability-partner API behind the Tether app for recovery support groups. \
+            Private by default; no shame, no competition; nothing lost, nothing leaked. \
+            Errors are RFC 9457 problem documents (application/problem+json).",
+        license(name = "Proprietary"),
+    ),
+    paths(
+        health::health,
+        health::ready,
+        accounts::register,
+        accounts::login,
+        accounts::refresh,
+        accounts::logout,
+        me::get,
+        me::update,
+        me::delete,
+        me::export,
+    ),
+    components(schemas(error::Problem, schema::TimeZoneName, schema::RecoveryFocusName, views::QuietHours)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "accounts", description = "Registering, signing in and out"),
+        (name = "me", description = "The caller's own account"),
+        (name = "health", description = "Liveness and readiness"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut scheme = Http::new(HttpAuthScheme::Bearer);
+        scheme.bearer_format = Some("JWT".into());
+        components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
+
+/// The spec as served at `/openapi.json`.
+pub fn spec() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// The spec as committed: pretty JSON with a final newline.
+pub fn spec_json() -> Result<String, serde_json::Error> {
+    spec().to_pretty_json().map(|json| json + "\n")
+}

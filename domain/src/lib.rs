@@ -1,0 +1,21 @@
+//! Tether's domain: the rules and types of the accountability-partner service.
+//!
+//! Everything here is pure: no I/O, no async, no database, no HTTP. The api
+//! crate parses raw input into these types at its edge and trusts them after.
+
+mod account;
+mod email;
+mod ids;
+mod password;
+mod profile;
+mod timezone;
+
+pub use account::{DisplayName, DisplayNameError};
+pub use email::{Email, EmailError};
+pub use ids::MemberId;
+pub use password::{Password, PasswordError};
+pub use profile::{
+    Bio, BioError, MaxPartners, MaxPartnersError, Profile, QuietHours, RecoveryFocus,
+    RecoveryFocusError, RecoverySince, RecoverySinceError,
+};
+pub use timezone::{TimeZone, TimeZoneError};

@@ -1,0 +1,194 @@
+//! Registering and signing in.
+
+use reqwest::Method;
+use serde_json::{json, Value};
+use tether_tests::{bad_fields, problem, Store, TestApp, PASSWORD};
+
+fn registration(email: &str) -> Value {
+    json!({
+        "email": email,
+        "password": PASSWORD,
+        "display_name": "  Sam  ",
+        "timezone": "America/New_York",
+    })
+}
+
+#[tokio::test]
+async fn register_creates_a_private_account_and_signs_it_in() {
+    let store = Store::new();
+    let app = TestApp::spawn(&store).await;
+    let response = app
+        .request(Method::POST, "/v1/auth/register")
+        .json(&registration("  Sam.Doe@Example.ORG "))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    assert_eq!(response.headers()["location"], "/v1/me");
+    let session: Value = response.json().await.unwrap();
+    let member = &session["member"];
+    assert_eq!(member["email"], "sam.doe@example.org", "trimmed and lower-cased");
+    assert_eq!(member["display_name"], "Sam", "trimmed");
+    assert_eq!(member["timezone"], "America/New_York");
+    // Private by default: nothing is shared or offered until the member says so.
+    assert_eq!(member["open_to_partnering"], false);
+    assert_eq!(member["partner_alerts"], false);
+    assert_eq!(member["willing_to_mentor"], false);
+    assert_eq!(member["recovery_focus"], json!([]));
+    assert_eq!(member["bio"], Value::Null);
+    assert_eq!(session["token_type"], "Bearer");
+    assert_eq!(session["expires_in"], 900);
+    assert!(session["refresh_token"].as_str().unwrap().len() >= 43);
+    assert!(member.get("password_hash").is_none());
+
+    let me = app
+        .authed(Method::GET, "/v1/me", session["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), 200);
+    assert_eq!(me.json::<Value>().await.unwrap()["id"], member["id"]);
+}
+
+#[tokio::test]
+async fn an_email_registers_once_whatever_its_case() {
+    let store = Store::new();
+    let app = TestApp::spawn(&store).await;
+    app.register("sam").await;
+    let response = app
+        .request(Method::POST, "/v1/auth/register")
+        .json(&registration("SAM@example.org"))
+        .send()
+        .await
+        .unwrap();
+    problem(response, 409).await;
+    assert_eq!(store.count("members"), 1);
+}
+
+#[tokio::test]
+async fn register_names_every_bad_field() {
+    let store = Store::new();
+    let app = TestApp::spawn(&store).await;
+    let response = app
+        .request(Method::POST, "/v1/auth/register")
+        .json(&json!({
+            "email": "not-an-address",
+            "password": "short",
+            "display_name": "   ",
+            "timezone": "Mars/Olympus",
+        }))
+        .send()
+        .await
+        .unwrap();
+    let body = problem(response, 422).await;
+    assert_eq!(bad_fields(&body), ["display_name", "email", "password", "timezone"]);
+    assert_eq!(body["errors"]["password"][0], "must be at least 10 characters");
+    assert_eq!(store.count("members"), 0);
+
+    for (field, value) in [
+        ("password", json!("x".repeat(129))),
+        ("display_name", json!("x".repeat(51))),
+        ("display_name", json!("Sam\u{0}")),
+        ("email", json!(format!("{}@example.org", "x".repeat(250)))),
+    ] {
+        let mut body = registration("sam@example.org");
+        body[field] = value;
+        let response = app.request(Method::POST, "/v1/auth/register").json(&body).send().await.unwrap();
+        assert_eq!(bad_fields(&problem(response, 422).await), [field]);
+    }
+}
+
+#[tokio::test]
+async fn login_signs_in_with_any_case_of_the_email() {
+    let store = Store::new();
+    let app = TestApp::spawn(&store).await;
+    let sam = app.register("sam").await;
+    let response = app
+        .request(Method::POST, "/v1/auth/login")
+        .json(&json!({"email": " SAM@Example.org", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let session: Value = response.json().await.unwrap();
+    assert_eq!(session["member"]["id"], sam.id.as_str());
+    assert_ne!(session["refresh_token"], sam.refresh.as_str(), "a new session");
+}
+
+#[tokio::test]
+async fn login_gives_one_answer_for_unknown_email_and_wrong_password() {
+    let store = Store::new();
+    let app = TestApp::spawn(&store).await;
+    app.register("sam").await;
+    let mut answers = Vec::new();
+    for (email, password) in [
+        ("sam@example.org", "not the password at all"),
+        ("nobody@example.org", PASSWORD),
+    ] {
+        let response = app
+            .request(Method::POST, "/v1/auth/login")
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.headers()["www-authenticate"], "Bearer");
+        answers.push(problem(response, 401).await);
+    }
+    assert_eq!(answers[0], answers[1], "nothing tells which accounts exist");
+}
+
+#[tokio::test]
+async fn too_many_calls_from_one_address_get_429() {
+    let store = Store::new();
+    let app = TestApp::spawn_with(&store, &[("TETHER_AUTH_RATE", "3")]).await;
+    for _ in 0..3 {
+        let response = app
+            .request(Method::POST, "/v1/auth/login")
+            .json(&json!({"email": "nobody@example.org", "password": "whatever it is"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401);
+    }
+    // Register and refresh share the budget with login.
+    for (path, body) in [
+        ("/v1/auth/register", registration("sam@example.org")),
+        ("/v1/auth/login", json!({"email": "nobody@example.org", "password": "x"})),
+        ("/v1/auth/refresh", json!({"refresh_token": "x"})),
+    ] {
+        let response = app.request(Method::POST, path).json(&body).send().await.unwrap();
+        let retry_after: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((1..=60).contains(&retry_after), "{path}: {retry_after}");
+        problem(response, 429).await;
+    }
+    assert_eq!(store.count("members"), 0);
+}
+
+#[tokio::test]
+async fn too_many_wrong_passwords_lock_the_account_for_a_while() {
+    let store = Store::new();
+    let app = TestApp::spawn_with(&store, &[("TETHER_LOGIN_FAILURES", "3")]).await;
+    let sam = app.register("sam").await;
+    let login = |password: &'static str| {
+        app.request(Method::POST, "/v1/auth/login")
+            .json(&json!({"email": sam.email, "password": password}))
+            .send()
+    };
+    for _ in 0..3 {
+        assert_eq!(login("a wrong password").await.unwrap().status(), 401);
+    }
+    // Even the right password waits now: the guesser cannot tell it was right.
+    let response = login(PASSWORD).await.unwrap();
+    let retry_after: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!(retry_after > 60 && retry_after <= 15 * 60, "{retry_after}");
+    problem(response, 429).await;
+    // Other accounts are not affected.
+    let kim = app.register("kim").await;
+    let response = app
+        .request(Method::POST, "/v1/auth/login")
+        .json(&json!({"email": kim.email, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}

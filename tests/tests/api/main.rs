@@ -1,0 +1,12 @@
+//! Black-box tests of the whole server over real HTTP. They run on SQLite,
+//! and on PostgreSQL when `TETHER_TEST_POSTGRES_URL` is set.
+
+#![allow(clippy::unwrap_used)]
+
+mod accounts;
+mod errors;
+mod health;
+mod me;
+mod openapi;
+mod sessions;
+mod tokens;

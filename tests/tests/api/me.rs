@@ -1,0 +1,271 @@
+//! The caller's own profile, export and erasure.
+
+use reqwest::Method;
+use serde_json::{json, Value};
+use tether_tests::{bad_fields, problem, Account, Store, TestApp, PASSWORD};
+
+async fn me(app: &TestApp, account: &Account) -> Value {
+    let response = app.authed(Method::GET, "/v1/me", &account.access).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+async fn patch(app: &TestApp, account: &Account, body: Value) -> reqwest::Response {
+    app.authed(Method::PATCH, "/v1/me", &account.access)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn each_member_sees_only_their_own_profile() {
+    let store = Store::new();
+    let app = TestApp::spawn(&store).await;
+    let sam = app.register("sam").await;
+    let kim = app.register("kim").await;
+    assert_eq!(me(&app, &sam).await["email"], "sam@example.org");
+    assert_eq!(me(&app, &kim).await["email"], "kim@example.org");
+    assert_eq!(patch(&app, &sam, json!({"bio": "Sam's words"})).await.status(), 200);
+    assert_eq!(me(&app, &kim).await["bio"], Value::Null, "one member's change is not another's");
+}
+
+#[tokio::test]
+async fn patch_changes_the_fields_given_and_keeps_the_rest() {
+    let store = Store::new();
+    let app = TestApp::spawn(&store).await;
+    let sam = app.register("sam").await;
+    let before = me(&app, &sam).await;
+    let response = patch(
+        &app,
+        &sam,
+        json!({
+            "display_name": " Sammy ",
+            "timezone": "Asia/Tokyo",
+            "bio": "  One day at a time.  ",
+            "recovery_focus": ["grief", "alcohol", "grief"],
+            "recovery_since": "2024-02-29",
+            "open_to_partnering": true,
+            "max_partners": 3,
+            "willing_to_mentor": true,
+            "quiet_hours": {"start": "22:30", "end": "07:00"},
+            "partner_alerts": true,
+        }),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let after: Value = response.json().await.unwrap();
+    assert_eq!(after["display_name"], "Sammy");
+    assert_eq!(after["timezone"], "Asia/Tokyo");
+    assert_eq!(after["bio"], "One day at a time.");
+    assert_eq!(after["recovery_focus"], json!(["alcohol", "grief"]));
+    assert_eq!(after["recovery_since"], "2024-02-29");
+    assert_eq!(after["open_to_partnering"], true);
+    assert_eq!(after["max_partners"], 3);
+    assert_eq!(after["willing_to_mentor"], true);
+    assert_eq!(after["quiet_hours"], json!({"start": "22:30", "end": "07:00"}));
+    assert_eq!(after["partner_alerts"], true);
+    assert_eq!(after["email"], before["email"]);
+    assert_eq!(after["created_at"], before["created_at"]);
+    assert_eq!(me(&app, &sam).await, after, "what was answered is what is stored");
+
+    // An empty patch changes nothing; null clears what may be empty.
+    let unchanged: Value = patch(&app, &sam, json!({})).await.json().await.unwrap();
+    assert_eq!(unchanged["bio"], after["bio"]);
+    let cleared: Value = patch(
+        &app,
+        &sam,
+        json!({"bio": null, "recovery_since": null, "quiet_hours": null, "recovery_focus": []}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(cleared["bio"], Value::Null);
+    assert_eq!(cleared["recovery_since"], Value::Null);
+    assert_eq!(cleared["quiet_hours"], Value::Null);
+    assert_eq!(cleared["recovery_focus"], json!([]));
+    assert_eq!(cleared["display_name"], "Sammy");
+    // A window that starts where it ends is no window.
+    let empty: Value = patch(&app, &sam, json!({"quiet_hours": {"start": "09:00", "end": "09:00"}}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(empty["quiet_hours"], Value::Null);
+}
+
+#[tokio::test]
+async fn patch_names_every_bad_field_and_changes_nothing() {
+    let store = Store::new();
+    let app = TestApp::spawn(&store).await;
+    let sam = app.register("sam").await;
+    let before = me(&app, &sam).await;
+    let response = patch(
+        &app,
+        &sam,
+        json!({
+            "display_name": "",
+            "timezone": "Europe/Atlantis",
+            "bio": "x".repeat(501),
+            "recovery_focus": ["alcohol", "sadness"],
+            "recovery_since": "2999-01-01",
+            "max_partners": 6,
+            "quiet_hours": {"start": "7:00", "end": "25:00"},
+            "open_to_partnering": null,
+        }),
+    )
+    .await;
+    let body = problem(response, 422).await;
+    assert_eq!(
+        bad_fields(&body),
+        [
+            "bio",
+            "display_name",
+            "max_partners",
+            "open_to_partnering",
+            "quiet_hours.end",
+            "quiet_hours.start",
+            "recovery_focus",
+            "recovery_since",
+            "timezone",
+        ]
+    );
+    assert_eq!(body["errors"]["recovery_since"][0], "must not be in the future");
+    assert_eq!(me(&app, &sam).await, before);
+
+    for (field, value) in [
+        ("max_partners", json!(0)),
+        ("max_partners", json!("two")),
+        ("recovery_since", json!("1899-12-31")),
+        ("recovery_since", json!("yesterday")),
+        ("display_name", json!(null)),
+        ("email", json!("new@example.org")),
+    ] {
+        let response = patch(&app, &sam, json!({ field: value })).await;
+        assert_eq!(bad_fields(&problem(response, 422).await), [field], "{field} = {value}");
+    }
+}
+
+#[tokio::test]
+async fn me_needs_a_token() {
+    let store = Store::new();
+    let app = TestApp::spawn(&store).await;
+    for method in [Method::GET, Method::PATCH, Method::DELETE] {
+        let response = app
+            .request(method.clone(), "/v1/me")
+            .json(&json!({"password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        problem(response, 401).await;
+    }
+    problem(app.request(Method::GET, "/v1/me/export").send().await.unwrap(), 401).await;
+}
+
+/// Every table, and the key of the export that holds its rows. A table
+/// added without export support fails `export_covers_every_table`.
+const EXPORTED_TABLES: [(&str, &str); 2] = [("members", "member"), ("refresh_tokens", "sessions")];
+
+#[tokio::test]
+async fn export_covers_every_table() {
+    let store = Store::new();
+    let app = TestApp::spawn(&store).await;
+    let sam = app.register("sam").await;
+    let tables = store.tables();
+    let exported: Vec<&str> = EXPORTED_TABLES.iter().map(|(table, _)| *table).collect();
+    assert_eq!(tables, exported, "every table must be in the export (and in this list)");
+
+    let response = app.authed(Method::GET, "/v1/me/export", &sam.access).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let export: Value = response.json().await.unwrap();
+    for (_, key) in EXPORTED_TABLES {
+        assert!(export.get(key).is_some(), "export lacks {key}");
+    }
+    assert_eq!(export["member"]["email"], "sam@example.org");
+    assert_eq!(export["sessions"].as_array().unwrap().len(), 1);
+    let text = export.to_string();
+    assert!(!text.contains(&sam.refresh), "no secrets in the export");
+    assert!(!text.contains("argon2"), "no password hash in the export");
+}
+
+#[tokio::test]
+async fn export_holds_only_the_callers_data() {
+    let store = Store::new();
+    let app = TestApp::spawn(&store).await;
+    let sam = app.register("sam").await;
+    let kim = app.register("kim").await;
+    let export: Value = app
+        .authed(Method::GET, "/v1/me/export", &sam.access)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(!export.to_string().contains(&kim.id));
+    assert!(!export.to_string().contains("kim@example.org"));
+}
+
+#[tokio::test]
+async fn delete_needs_the_right_password() {
+    let store = Store::new();
+    let app = TestApp::spawn(&store).await;
+    let sam = app.register("sam").await;
+    let response = app
+        .authed(Method::DELETE, "/v1/me", &sam.access)
+        .json(&json!({"password": "not my password"}))
+        .send()
+        .await
+        .unwrap();
+    problem(response, 403).await;
+    assert_eq!(store.count("members"), 1, "nothing was erased");
+    let response = app
+        .authed(Method::DELETE, "/v1/me", &sam.access)
+        .json(&json!({"pass": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad_fields(&problem(response, 422).await), ["pass"]);
+}
+
+#[tokio::test]
+async fn delete_erases_every_row_of_the_member_and_no_one_elses() {
+    let store = Store::new();
+    let app = TestApp::spawn(&store).await;
+    let kim = app.register("kim").await;
+    let sam = app.register("sam").await;
+    // Give sam data in every table: a changed profile, several sessions.
+    patch(&app, &sam, json!({"bio": "soon gone"})).await;
+    app.request(Method::POST, "/v1/auth/refresh")
+        .json(&json!({"refresh_token": sam.refresh}))
+        .send()
+        .await
+        .unwrap();
+    let counts_before: Vec<i64> = store.tables().iter().map(|t| store.count(t)).collect();
+
+    let response = app
+        .authed(Method::DELETE, "/v1/me", &sam.access)
+        .json(&json!({"password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+
+    // Only kim's rows are left: one member, one session.
+    for table in store.tables() {
+        let expected = if table == "members" || table == "refresh_tokens" { 1 } else { 0 };
+        assert_eq!(store.count(&table), expected, "{table} after erasure (before: {counts_before:?})");
+    }
+    problem(app.authed(Method::GET, "/v1/me", &sam.access).send().await.unwrap(), 401).await;
+    let login = app
+        .request(Method::POST, "/v1/auth/login")
+        .json(&json!({"email": sam.email, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    problem(login, 401).await;
+    assert_eq!(me(&app, &kim).await["email"], "kim@example.org");
+    // The address is free again.
+    app.register("sam").await;
+}
