@@ -9,11 +9,7 @@ use crate::{
     state::AppState,
     telemetry,
 };
-use actix_web::{
-    dev::Server,
-    middleware::from_fn,
-    web, App, HttpServer,
-};
+use actix_web::{App, HttpServer, dev::Server, middleware::from_fn, web};
 use std::{net::SocketAddr, time::Duration};
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -44,7 +40,9 @@ pub struct Running {
 
 impl std::fmt::Debug for Running {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Running").field("addr", &self.addr).finish_non_exhaustive()
+        f.debug_struct("Running")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
     }
 }
 

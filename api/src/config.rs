@@ -124,7 +124,12 @@ impl Config {
                     _ => Err("expected pretty or json".into()),
                 },
             )?,
-            auth_rate: parse_var("TETHER_AUTH_RATE", get("TETHER_AUTH_RATE"), "30", parse_count)?,
+            auth_rate: parse_var(
+                "TETHER_AUTH_RATE",
+                get("TETHER_AUTH_RATE"),
+                "30",
+                parse_count,
+            )?,
             login_failures: parse_var(
                 "TETHER_LOGIN_FAILURES",
                 get("TETHER_LOGIN_FAILURES"),

@@ -4,8 +4,8 @@
 
 use crate::http::{accounts, error, health, me, schema, views};
 use utoipa::{
-    openapi::security::{Http, HttpAuthScheme, SecurityScheme},
     Modify, OpenApi,
+    openapi::security::{Http, HttpAuthScheme, SecurityScheme},
 };
 
 #[derive(OpenApi)]

@@ -58,7 +58,10 @@ mod tests {
     fn trims() {
         assert_eq!(DisplayName::parse("  Sam ").expect("valid").as_str(), "Sam");
         assert_eq!(DisplayName::parse(" \t "), Err(DisplayNameError::Empty));
-        assert_eq!(DisplayName::parse("Sam\nB"), Err(DisplayNameError::ControlCharacter));
+        assert_eq!(
+            DisplayName::parse("Sam\nB"),
+            Err(DisplayNameError::ControlCharacter)
+        );
     }
 
     proptest! {

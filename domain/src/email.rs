@@ -26,19 +26,22 @@ impl Email {
     /// The longest address SMTP can carry.
     pub const MAX_LEN: usize = 254;
 
-    /// Parses user input: trims it, lower-cases it and checks its shape.
+    /// Parses user input: checks its length as sent, trims it, lower-cases
+    /// it and checks its shape.
     pub fn parse(raw: &str) -> Result<Self, EmailError> {
+        if raw.chars().count() > Self::MAX_LEN {
+            return Err(EmailError::TooLong);
+        }
         let email = raw.trim().to_lowercase();
         if email.is_empty() {
             return Err(EmailError::Empty);
         }
-        if email.chars().count() > Self::MAX_LEN {
-            return Err(EmailError::TooLong);
-        }
         let (local, domain) = email.split_once('@').ok_or(EmailError::Invalid)?;
         if local.is_empty()
             || local.chars().count() > 64
-            || local.chars().any(|c| c.is_whitespace() || c.is_control() || c == '@')
+            || local
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '@')
             || !is_domain(domain)
         {
             return Err(EmailError::Invalid);
@@ -83,7 +86,16 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_an_address() {
-        for bad in ["ada", "ada@", "@example.org", "ada@example", "a b@example.org", "ada@-x.org", "ada@x..org", "a@b@c.org"] {
+        for bad in [
+            "ada",
+            "ada@",
+            "@example.org",
+            "ada@example",
+            "a b@example.org",
+            "ada@-x.org",
+            "ada@x..org",
+            "a@b@c.org",
+        ] {
             assert_eq!(Email::parse(bad), Err(EmailError::Invalid), "{bad}");
         }
         assert_eq!(Email::parse("   "), Err(EmailError::Empty));

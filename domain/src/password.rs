@@ -58,8 +58,14 @@ mod tests {
 
     #[test]
     fn counts_characters_not_bytes() {
-        assert!(Password::parse("ééééééééé".into()).is_err(), "9 characters, 18 bytes");
-        assert!(Password::parse("éééééééééé".into()).is_ok(), "10 characters");
+        assert!(
+            Password::parse("ééééééééé".into()).is_err(),
+            "9 characters, 18 bytes"
+        );
+        assert!(
+            Password::parse("éééééééééé".into()).is_ok(),
+            "10 characters"
+        );
     }
 
     proptest! {

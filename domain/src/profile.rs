@@ -30,7 +30,9 @@ pub enum RecoveryFocus {
 
 /// The string names no [`RecoveryFocus`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("is not one of alcohol, drugs, gambling, grief, cardiac, cancer, mental_health, eating, other")]
+#[error(
+    "is not one of alcohol, drugs, gambling, grief, cardiac, cancer, mental_health, eating, other"
+)]
 pub struct RecoveryFocusError;
 
 impl RecoveryFocus {
@@ -326,7 +328,10 @@ mod tests {
             Err(RecoverySinceError::InFuture)
         );
         let old = NaiveDate::from_ymd_opt(1899, 12, 31).expect("valid date");
-        assert_eq!(RecoverySince::parse(old, today), Err(RecoverySinceError::TooEarly));
+        assert_eq!(
+            RecoverySince::parse(old, today),
+            Err(RecoverySinceError::TooEarly)
+        );
     }
 
     proptest! {

@@ -13,7 +13,9 @@ pub struct TimeZoneError;
 impl TimeZone {
     /// Parses an IANA name, exactly as the database spells it.
     pub fn parse(raw: &str) -> Result<Self, TimeZoneError> {
-        chrono_tz::Tz::from_str(raw).map(Self).map_err(|_| TimeZoneError)
+        chrono_tz::Tz::from_str(raw)
+            .map(Self)
+            .map_err(|_| TimeZoneError)
     }
 
     /// The zone, for date arithmetic.
@@ -44,7 +46,10 @@ mod tests {
 
     #[test]
     fn knows_iana_names_and_nothing_else() {
-        assert_eq!(TimeZone::parse("Europe/Berlin").expect("valid").name(), "Europe/Berlin");
+        assert_eq!(
+            TimeZone::parse("Europe/Berlin").expect("valid").name(),
+            "Europe/Berlin"
+        );
         assert_eq!(TimeZone::parse("UTC").expect("valid").name(), "UTC");
         assert_eq!(TimeZone::parse("Mars/Olympus"), Err(TimeZoneError));
         assert_eq!(TimeZone::parse(""), Err(TimeZoneError));

@@ -6,10 +6,10 @@
 #![allow(clippy::unwrap_used, missing_debug_implementations)]
 
 use diesel::{
-    pg::PgConnection, sql_query, sql_types::BigInt, sqlite::SqliteConnection, Connection,
-    QueryableByName, RunQueryDsl,
+    Connection, QueryableByName, RunQueryDsl, pg::PgConnection, sql_query, sql_types::BigInt,
+    sqlite::SqliteConnection,
 };
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::{collections::HashMap, path::PathBuf};
 use tether_api::config::Config;
 
@@ -25,7 +25,10 @@ pub const PASSWORD: &str = "correct horse battery staple";
 /// Where a test server keeps its data.
 pub enum Store {
     /// A file in a temporary folder, removed with it.
-    Sqlite { dir: tempfile::TempDir, path: PathBuf },
+    Sqlite {
+        dir: tempfile::TempDir,
+        path: PathBuf,
+    },
     /// A schema of its own in the test database, dropped at the end.
     Postgres { admin_url: String, schema: String },
 }
@@ -127,10 +130,10 @@ impl Default for Store {
 
 impl Drop for Store {
     fn drop(&mut self) {
-        if let Store::Postgres { admin_url, schema } = self {
-            if let Ok(mut conn) = PgConnection::establish(admin_url) {
-                let _ = sql_query(format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).execute(&mut conn);
-            }
+        if let Store::Postgres { admin_url, schema } = self
+            && let Ok(mut conn) = PgConnection::establish(admin_url)
+        {
+            let _ = sql_query(format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).execute(&mut conn);
         }
     }
 }
@@ -203,7 +206,12 @@ impl TestApp {
     }
 
     /// A request as `token`'s bearer.
-    pub fn authed(&self, method: reqwest::Method, path: &str, token: &str) -> reqwest::RequestBuilder {
+    pub fn authed(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+    ) -> reqwest::RequestBuilder {
         self.request(method, path).bearer_auth(token)
     }
 
@@ -263,7 +271,12 @@ pub async fn problem(response: reqwest::Response, status: u16) -> Value {
     );
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["status"], status);
-    assert!(body["type"].as_str().unwrap().starts_with("urn:tether:problem:"));
+    assert!(
+        body["type"]
+            .as_str()
+            .unwrap()
+            .starts_with("urn:tether:problem:")
+    );
     assert!(body["title"].is_string());
     assert!(body["detail"].is_string());
     body

@@ -1,7 +1,7 @@
 //! Access tokens: short-lived HS256 JWTs. The algorithm is pinned, and
 //! issuer, audience, expiry and subject are all required and checked.
 
-use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use tether_domain::MemberId;
@@ -31,7 +31,9 @@ pub struct AccessTokens {
 
 impl std::fmt::Debug for AccessTokens {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AccessTokens").field("ttl", &self.ttl).finish_non_exhaustive()
+        f.debug_struct("AccessTokens")
+            .field("ttl", &self.ttl)
+            .finish_non_exhaustive()
     }
 }
 
@@ -77,7 +79,11 @@ impl AccessTokens {
             iat: now,
             exp: now + self.ttl.as_secs(),
         };
-        Ok(encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?)
+        Ok(encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &self.encoding,
+        )?)
     }
 
     /// The member a token speaks for, if it is genuine and current.

@@ -5,7 +5,7 @@
 
 use crate::config::{Config, DatabaseUrl};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use std::{
     fs::OpenOptions,
     io::{ErrorKind, Read, Write},
@@ -53,7 +53,12 @@ fn load_or_create(path: &Path) -> std::io::Result<Vec<u8>> {
     OsRng.fill_bytes(&mut bytes);
     let fresh = URL_SAFE_NO_PAD.encode(bytes);
     // create_new: two processes starting at once cannot both write a key.
-    match OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+    match OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
         Ok(mut file) => {
             file.write_all(fresh.as_bytes())?;
             file.sync_all()?;
@@ -61,10 +66,16 @@ fn load_or_create(path: &Path) -> std::io::Result<Vec<u8>> {
         }
         Err(error) if error.kind() == ErrorKind::AlreadyExists => {
             let mut stored = String::new();
-            OpenOptions::new().read(true).open(path)?.read_to_string(&mut stored)?;
+            OpenOptions::new()
+                .read(true)
+                .open(path)?
+                .read_to_string(&mut stored)?;
             let stored = stored.trim();
             if stored.len() < 32 {
-                return Err(std::io::Error::new(ErrorKind::InvalidData, "key is too short"));
+                return Err(std::io::Error::new(
+                    ErrorKind::InvalidData,
+                    "key is too short",
+                ));
             }
             Ok(stored.as_bytes().to_vec())
         }
@@ -78,6 +89,17 @@ mod tests {
     use std::os::unix::fs::PermissionsExt;
 
     #[test]
+    fn postgres_needs_a_configured_key() {
+        let config = Config::from_lookup(|name| {
+            (name == "TETHER_DATABASE_URL").then(|| "postgres://tether@db/tether".to_owned())
+        })
+        .expect("valid settings");
+        let error = resolve(&config).expect_err("no key on PostgreSQL");
+        assert!(matches!(error, KeyError::Missing));
+        assert!(error.to_string().starts_with("TETHER_JWT_SECRET: "));
+    }
+
+    #[test]
     fn a_generated_key_is_private_and_kept() {
         let dir = std::env::temp_dir().join(format!("tether-key-{}", uuid::Uuid::now_v7()));
         std::fs::create_dir_all(&dir).expect("temp dir");
@@ -86,7 +108,10 @@ mod tests {
         let first = load_or_create(&path).expect("created");
         let second = load_or_create(&path).expect("read back");
         assert_eq!(first, second);
-        let mode = std::fs::metadata(&path).expect("metadata").permissions().mode();
+        let mode = std::fs::metadata(&path)
+            .expect("metadata")
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
         std::fs::remove_dir_all(dir).expect("cleanup");
     }

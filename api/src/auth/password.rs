@@ -4,8 +4,10 @@
 
 use actix_web::web;
 use argon2::{
-    password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString},
     Algorithm, Argon2, Params, Version,
+    password_hash::{
+        PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString, rand_core::OsRng,
+    },
 };
 use std::sync::{Arc, OnceLock};
 use tether_domain::Password;
@@ -62,7 +64,11 @@ impl Hasher {
     /// Whether `password` matches the stored PHC string. With no stored hash
     /// (an unknown email) it checks against a dummy, so both answers take
     /// the same time and timing does not tell which accounts exist.
-    pub async fn verify(&self, password: String, stored: Option<String>) -> Result<bool, HashError> {
+    pub async fn verify(
+        &self,
+        password: String,
+        stored: Option<String>,
+    ) -> Result<bool, HashError> {
         self.blocking(move || {
             let (stored, real) = match stored {
                 Some(stored) => (stored, true),

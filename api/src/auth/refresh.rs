@@ -2,7 +2,7 @@
 //! only as a SHA-256 hash, so a copy of the database opens no session.
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use sha2::{Digest, Sha256};
 
 /// A new token and the hash to store for it.

@@ -1,6 +1,6 @@
 //! The members table: accounts and profiles.
 
-use super::{schema::members, DbConn, DbError};
+use super::{DbConn, DbError, schema::members};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
 use tether_domain::{

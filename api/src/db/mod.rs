@@ -8,13 +8,13 @@ pub mod sessions;
 use crate::config::DatabaseUrl;
 use actix_web::web;
 use diesel::{
+    Connection,
     connection::{AnsiTransactionManager, SimpleConnection, TransactionManager},
     pg::PgConnection,
     result::{DatabaseErrorKind, Error as DieselError},
     sqlite::SqliteConnection,
-    Connection,
 };
-use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use std::time::Duration;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
@@ -156,7 +156,9 @@ impl Db {
     pub fn migrate(&self) -> Result<usize, DbError> {
         let mut conn = self.pool.get()?;
         let applied = match &mut *conn {
-            DbConn::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+            DbConn::Postgres(c) => c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|v| v.len()),
             DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
         };
         applied.map_err(|error| DbError::Migration(error.to_string()))

@@ -3,7 +3,7 @@
 //! token presented again means it was stolen or replayed, so the whole
 //! family is revoked.
 
-use super::{schema::refresh_tokens, write, DbConn, DbError};
+use super::{DbConn, DbError, schema::refresh_tokens, write};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use tether_domain::MemberId;
@@ -50,7 +50,14 @@ pub fn start(
     now: NaiveDateTime,
     expires_at: NaiveDateTime,
 ) -> Result<(), DbError> {
-    insert(conn, member.to_string(), Uuid::now_v7().to_string(), token_hash, now, expires_at)
+    insert(
+        conn,
+        member.to_string(),
+        Uuid::now_v7().to_string(),
+        token_hash,
+        now,
+        expires_at,
+    )
 }
 
 fn insert(
@@ -71,7 +78,9 @@ fn insert(
         spent_at: None,
         revoked_at: None,
     };
-    diesel::insert_into(refresh_tokens::table).values(row).execute(conn)?;
+    diesel::insert_into(refresh_tokens::table)
+        .values(row)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -112,13 +121,24 @@ pub fn rotate(
         let member = Uuid::parse_str(&row.member_id)
             .map(MemberId::from_uuid)
             .map_err(|_| DbError::Corrupt(format!("refresh token {}: member_id", row.id)))?;
-        insert(conn, row.member_id, row.family_id, next_hash, now, expires_at)?;
+        insert(
+            conn,
+            row.member_id,
+            row.family_id,
+            next_hash,
+            now,
+            expires_at,
+        )?;
         Ok(Rotation::Rotated(member))
     })
 }
 
 /// Revokes the family the token belongs to; false when the token is unknown.
-pub fn revoke(conn: &mut DbConn, presented_hash: &str, now: NaiveDateTime) -> Result<bool, DbError> {
+pub fn revoke(
+    conn: &mut DbConn,
+    presented_hash: &str,
+    now: NaiveDateTime,
+) -> Result<bool, DbError> {
     write(conn, |conn| {
         let family = refresh_tokens::table
             .filter(refresh_tokens::token_hash.eq(presented_hash))

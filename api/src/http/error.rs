@@ -4,8 +4,8 @@
 
 use crate::{auth::access::TokenError, auth::password::HashError, db::DbError};
 use actix_web::{
-    http::{header, StatusCode},
     HttpResponse, ResponseError,
+    http::{StatusCode, header},
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -52,8 +52,14 @@ impl FieldErrors {
     }
 
     /// Takes the value of a check, noting its error under `field`.
-    pub fn check<T, E: std::fmt::Display>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
-        result.map_err(|error| self.add(field, error.to_string())).ok()
+    pub fn check<T, E: std::fmt::Display>(
+        &mut self,
+        field: &str,
+        result: Result<T, E>,
+    ) -> Option<T> {
+        result
+            .map_err(|error| self.add(field, error.to_string()))
+            .ok()
     }
 
     /// Whether nothing was wrong.

@@ -3,9 +3,9 @@
 
 use super::error::ApiError;
 use crate::state::AppState;
-use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
+use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
 use std::{
-    future::{ready, Ready},
+    future::{Ready, ready},
     net::{IpAddr, Ipv4Addr},
 };
 use tether_domain::MemberId;
@@ -37,7 +37,9 @@ fn caller(req: &HttpRequest) -> Result<Caller, ApiError> {
         .and_then(|value| value.split_once(' '))
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, token)| token.trim())
-        .ok_or(ApiError::Unauthorized("Send the access token as: Authorization: Bearer <token>."))?;
+        .ok_or(ApiError::Unauthorized(
+            "Send the access token as: Authorization: Bearer <token>.",
+        ))?;
     state.tokens.verify(token).map(Caller).map_err(|error| {
         tracing::debug!(%error, "access token refused");
         ApiError::Unauthorized("The access token is invalid or expired.")

@@ -2,7 +2,7 @@
 
 use super::error::{ApiError, Problem};
 use crate::state::AppState;
-use actix_web::{web, HttpResponse};
+use actix_web::{HttpResponse, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -4,7 +4,9 @@
 //! (a missing or unknown field, a number where text belongs).
 
 use super::error::{ApiError, FieldErrors};
-use actix_web::{dev::Payload, error::PayloadError, web::Bytes, FromRequest, HttpMessage, HttpRequest};
+use actix_web::{
+    FromRequest, HttpMessage, HttpRequest, dev::Payload, error::PayloadError, web::Bytes,
+};
 use serde::de::DeserializeOwned;
 use std::{future::Future, pin::Pin};
 
@@ -29,12 +31,35 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             if !is_json {
                 return Err(ApiError::UnsupportedMediaType);
             }
-            let body = body.await.map_err(|error| match error.as_error::<PayloadError>() {
-                Some(PayloadError::Overflow) => ApiError::PayloadTooLarge,
-                _ => ApiError::BadRequest("The body could not be read.".into()),
-            })?;
+            let body = body
+                .await
+                .map_err(|error| match error.as_error::<PayloadError>() {
+                    Some(PayloadError::Overflow) => ApiError::PayloadTooLarge,
+                    _ => ApiError::BadRequest("The body could not be read.".into()),
+                })?;
             parse(&body).map(Json)
         })
+    }
+}
+
+/// A whole number as JSON Schema counts one: `2` and `2.0` alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WholeNumber(pub i64);
+
+impl<'de> serde::Deserialize<'de> for WholeNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let number = serde_json::Number::deserialize(deserializer)?;
+        number
+            .as_i64()
+            .or_else(|| {
+                number
+                    .as_f64()
+                    .filter(|n| n.fract() == 0.0 && n.abs() < 9.0e15)
+                    // Exact: a whole number below 2^53 converts without loss.
+                    .map(|n| n as i64)
+            })
+            .map(Self)
+            .ok_or_else(|| serde::de::Error::custom("must be a whole number"))
     }
 }
 
@@ -50,7 +75,10 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     // every body here is an object, and the spec says so.
     if body.iter().find(|byte| !byte.is_ascii_whitespace()) != Some(&b'{') {
         serde_json::from_slice::<serde::de::IgnoredAny>(body).map_err(not_json)?;
-        return Err(ApiError::Validation(FieldErrors::one("body", "must be a JSON object")));
+        return Err(ApiError::Validation(FieldErrors::one(
+            "body",
+            "must be a JSON object",
+        )));
     }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
@@ -78,7 +106,9 @@ fn field_of(path: &str, message: &str) -> String {
     });
     match (path, named) {
         (".", Some(field)) => field.to_owned(),
-        (_, Some(field)) if path == field || path.ends_with(&format!(".{field}")) => path.to_owned(),
+        (_, Some(field)) if path == field || path.ends_with(&format!(".{field}")) => {
+            path.to_owned()
+        }
         (_, Some(field)) => format!("{path}.{field}"),
         (".", None) => "body".to_owned(),
         (path, None) => path.to_owned(),
@@ -115,15 +145,35 @@ mod tests {
     #[test]
     fn names_the_field_at_fault() {
         assert_eq!(errors(parse(br#"{"name":"x"}"#)), ["count"]);
-        assert_eq!(errors(parse(br#"{"name":"x","count":1,"extra":2}"#)), ["extra"]);
+        assert_eq!(
+            errors(parse(br#"{"name":"x","count":1,"extra":2}"#)),
+            ["extra"]
+        );
         assert_eq!(errors(parse(br#"{"name":"x","count":"one"}"#)), ["count"]);
         assert_eq!(errors(parse(br#"[1]"#)), ["body"]);
-        assert_eq!(errors(parse(br#"{"name":"x","count":1,"name":"y"}"#)), ["name"]);
+        assert_eq!(
+            errors(parse(br#"{"name":"x","count":1,"name":"y"}"#)),
+            ["name"]
+        );
+    }
+
+    #[test]
+    fn whole_numbers_may_be_written_as_floats() {
+        let parse = |raw: &str| serde_json::from_str::<WholeNumber>(raw).ok();
+        assert_eq!(parse("2"), Some(WholeNumber(2)));
+        assert_eq!(parse("2.0"), Some(WholeNumber(2)));
+        assert_eq!(parse("-3e0"), Some(WholeNumber(-3)));
+        assert_eq!(parse("2.5"), None);
+        assert_eq!(parse("1e300"), None);
+        assert_eq!(parse("\"2\""), None);
     }
 
     #[test]
     fn text_that_is_not_json_is_a_bad_request() {
-        assert!(matches!(parse::<Body>(b"{\"name\":"), Err(ApiError::BadRequest(_))));
+        assert!(matches!(
+            parse::<Body>(b"{\"name\":"),
+            Err(ApiError::BadRequest(_))
+        ));
         assert!(matches!(
             parse::<Body>(br#"{"name":"x","count":1} {}"#),
             Err(ApiError::BadRequest(_))

@@ -3,15 +3,15 @@
 use super::{
     error::{ApiError, FieldErrors, Problem},
     extract::Caller,
-    json::Json,
-    views::{utc, MemberView, QuietHours},
+    json::{Json, WholeNumber},
+    views::{MemberView, QuietHours, utc},
 };
 use crate::{
     clock,
     db::{self, members, members::Member, sessions},
     state::AppState,
 };
-use actix_web::{web, HttpResponse};
+use actix_web::{HttpResponse, web};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use tether_domain::{
@@ -21,20 +21,15 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// A field of a partial update: left out, set to null, or set to a value.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub enum Patch<T> {
     /// Not in the body: keep what is stored.
+    #[default]
     Absent,
     /// `null`: clear it (only where the field may be empty).
     Null,
     /// A new value.
     Value(T),
-}
-
-impl<T> Default for Patch<T> {
-    fn default() -> Self {
-        Self::Absent
-    }
 }
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Patch<T> {
@@ -76,7 +71,7 @@ pub struct UpdateMeRequest {
     /// 1 to 5.
     #[serde(default)]
     #[schema(value_type = i64, minimum = 1, maximum = 5)]
-    pub max_partners: Patch<i64>,
+    pub max_partners: Patch<WholeNumber>,
     /// Whether the member would mentor a newcomer.
     #[serde(default)]
     #[schema(value_type = bool)]
@@ -182,7 +177,8 @@ pub async fn update(
         .db
         .run(move |conn| {
             db::write(conn, |conn| {
-                let mut member = members::find(conn, id)?.ok_or(ApiError::Unauthorized(UNAUTHORIZED))?;
+                let mut member =
+                    members::find(conn, id)?.ok_or(ApiError::Unauthorized(UNAUTHORIZED))?;
                 apply(&mut member, body, now.and_utc())?;
                 member.updated_at = now;
                 members::update(conn, &member)?;
@@ -209,7 +205,7 @@ fn apply(member: &mut Member, body: UpdateMeRequest, now: DateTime<Utc>) -> Resu
         )
     });
     let max_partners = required(e, "max_partners", body.max_partners)
-        .and_then(|n| e.check("max_partners", MaxPartners::parse(n)));
+        .and_then(|WholeNumber(n)| e.check("max_partners", MaxPartners::parse(n)));
     let open_to_partnering = required(e, "open_to_partnering", body.open_to_partnering);
     let willing_to_mentor = required(e, "willing_to_mentor", body.willing_to_mentor);
     let partner_alerts = required(e, "partner_alerts", body.partner_alerts);
@@ -267,7 +263,10 @@ fn required<T>(errors: &mut FieldErrors, field: &str, patch: Patch<T>) -> Option
 
 /// A field that may be emptied: `Some(None)` clears it. `parse` gives
 /// `None` when the value is bad (having noted why).
-fn nullable<T, U>(patch: Patch<T>, parse: impl FnOnce(T) -> Option<Option<U>>) -> Option<Option<U>> {
+fn nullable<T, U>(
+    patch: Patch<T>,
+    parse: impl FnOnce(T) -> Option<Option<U>>,
+) -> Option<Option<U>> {
     match patch {
         Patch::Absent => None,
         Patch::Null => Some(None),
@@ -296,7 +295,10 @@ fn parse_time(raw: &str) -> Result<NaiveTime, &'static str> {
             headers(("WWW-Authenticate" = String, description = "Bearer"))),
     )
 )]
-pub async fn export(state: web::Data<AppState>, Caller(id): Caller) -> Result<HttpResponse, ApiError> {
+pub async fn export(
+    state: web::Data<AppState>,
+    Caller(id): Caller,
+) -> Result<HttpResponse, ApiError> {
     let (member, sessions) = state
         .db
         .run(move |conn| {
@@ -309,7 +311,8 @@ pub async fn export(state: web::Data<AppState>, Caller(id): Caller) -> Result<Ht
         .into_iter()
         .map(|row| {
             let id = |raw: &str| {
-                Uuid::parse_str(raw).map_err(|_| ApiError::internal("stored session id is not a UUID"))
+                Uuid::parse_str(raw)
+                    .map_err(|_| ApiError::internal("stored session id is not a UUID"))
             };
             Ok(SessionExport {
                 id: id(&row.id)?,
@@ -376,7 +379,9 @@ pub async fn delete(
         .await?
     {
         state.password_failures.record(&account);
-        return Err(ApiError::Forbidden("The password is wrong; nothing was erased."));
+        return Err(ApiError::Forbidden(
+            "The password is wrong; nothing was erased.",
+        ));
     }
     state.db.run(move |conn| members::delete(conn, id)).await?;
     tracing::info!("a member erased their account");

@@ -12,9 +12,9 @@ pub mod throttle;
 pub mod views;
 
 use actix_web::{
+    HttpResponse, Route,
     http::header,
     web::{self, ServiceConfig},
-    HttpResponse, Route,
 };
 use error::ApiError;
 

@@ -10,8 +10,8 @@
 use std::borrow::Cow;
 use tether_domain::{RecoveryFocus, TimeZone};
 use utoipa::{
-    openapi::{schema::Type, ObjectBuilder, RefOr, Schema},
     PartialSchema, ToSchema,
+    openapi::{ObjectBuilder, RefOr, Schema, schema::Type},
 };
 
 /// An IANA time zone name.

@@ -77,7 +77,9 @@ impl<K: Hash + Eq + Clone> Throttle<K> {
         let mut map = self.events.lock().unwrap_or_else(PoisonError::into_inner);
         if map.len() >= SWEEP_AT {
             map.retain(|_, events| {
-                events.back().is_some_and(|last| now.duration_since(*last) < self.window)
+                events
+                    .back()
+                    .is_some_and(|last| now.duration_since(*last) < self.window)
             });
         }
         let events = map.entry(key.clone()).or_default();
@@ -96,7 +98,10 @@ mod tests {
     use super::*;
 
     fn throttle(limit: u32) -> Throttle<&'static str> {
-        Throttle::new(NonZeroU32::new(limit).expect("non-zero"), Duration::from_secs(60))
+        Throttle::new(
+            NonZeroU32::new(limit).expect("non-zero"),
+            Duration::from_secs(60),
+        )
     }
 
     #[test]

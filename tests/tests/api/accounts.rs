@@ -1,8 +1,8 @@
 //! Registering and signing in.
 
 use reqwest::Method;
-use serde_json::{json, Value};
-use tether_tests::{bad_fields, problem, Store, TestApp, PASSWORD};
+use serde_json::{Value, json};
+use tether_tests::{PASSWORD, Store, TestApp, bad_fields, problem};
 
 fn registration(email: &str) -> Value {
     json!({
@@ -27,7 +27,10 @@ async fn register_creates_a_private_account_and_signs_it_in() {
     assert_eq!(response.headers()["location"], "/v1/me");
     let session: Value = response.json().await.unwrap();
     let member = &session["member"];
-    assert_eq!(member["email"], "sam.doe@example.org", "trimmed and lower-cased");
+    assert_eq!(
+        member["email"], "sam.doe@example.org",
+        "trimmed and lower-cased"
+    );
     assert_eq!(member["display_name"], "Sam", "trimmed");
     assert_eq!(member["timezone"], "America/New_York");
     // Private by default: nothing is shared or offered until the member says so.
@@ -42,7 +45,11 @@ async fn register_creates_a_private_account_and_signs_it_in() {
     assert!(member.get("password_hash").is_none());
 
     let me = app
-        .authed(Method::GET, "/v1/me", session["access_token"].as_str().unwrap())
+        .authed(
+            Method::GET,
+            "/v1/me",
+            session["access_token"].as_str().unwrap(),
+        )
         .send()
         .await
         .unwrap();
@@ -81,8 +88,14 @@ async fn register_names_every_bad_field() {
         .await
         .unwrap();
     let body = problem(response, 422).await;
-    assert_eq!(bad_fields(&body), ["display_name", "email", "password", "timezone"]);
-    assert_eq!(body["errors"]["password"][0], "must be at least 10 characters");
+    assert_eq!(
+        bad_fields(&body),
+        ["display_name", "email", "password", "timezone"]
+    );
+    assert_eq!(
+        body["errors"]["password"][0],
+        "must be at least 10 characters"
+    );
     assert_eq!(store.count("members"), 0);
 
     for (field, value) in [
@@ -93,7 +106,12 @@ async fn register_names_every_bad_field() {
     ] {
         let mut body = registration("sam@example.org");
         body[field] = value;
-        let response = app.request(Method::POST, "/v1/auth/register").json(&body).send().await.unwrap();
+        let response = app
+            .request(Method::POST, "/v1/auth/register")
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(bad_fields(&problem(response, 422).await), [field]);
     }
 }
@@ -112,7 +130,11 @@ async fn login_signs_in_with_any_case_of_the_email() {
     assert_eq!(response.status(), 200);
     let session: Value = response.json().await.unwrap();
     assert_eq!(session["member"]["id"], sam.id.as_str());
-    assert_ne!(session["refresh_token"], sam.refresh.as_str(), "a new session");
+    assert_ne!(
+        session["refresh_token"],
+        sam.refresh.as_str(),
+        "a new session"
+    );
 }
 
 #[tokio::test]
@@ -153,11 +175,23 @@ async fn too_many_calls_from_one_address_get_429() {
     // Register and refresh share the budget with login.
     for (path, body) in [
         ("/v1/auth/register", registration("sam@example.org")),
-        ("/v1/auth/login", json!({"email": "nobody@example.org", "password": "x"})),
+        (
+            "/v1/auth/login",
+            json!({"email": "nobody@example.org", "password": "x"}),
+        ),
         ("/v1/auth/refresh", json!({"refresh_token": "x"})),
     ] {
-        let response = app.request(Method::POST, path).json(&body).send().await.unwrap();
-        let retry_after: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        let response = app
+            .request(Method::POST, path)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let retry_after: u64 = response.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
         assert!((1..=60).contains(&retry_after), "{path}: {retry_after}");
         problem(response, 429).await;
     }
@@ -179,7 +213,11 @@ async fn too_many_wrong_passwords_lock_the_account_for_a_while() {
     }
     // Even the right password waits now: the guesser cannot tell it was right.
     let response = login(PASSWORD).await.unwrap();
-    let retry_after: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let retry_after: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(retry_after > 60 && retry_after <= 15 * 60, "{retry_after}");
     problem(response, 429).await;
     // Other accounts are not affected.

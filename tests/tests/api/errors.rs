@@ -2,13 +2,17 @@
 
 use reqwest::Method;
 use serde_json::json;
-use tether_tests::{bad_fields, problem, Store, TestApp};
+use tether_tests::{Store, TestApp, bad_fields, problem};
 
 #[tokio::test]
 async fn unknown_route_is_a_problem_404() {
     let store = Store::new();
     let app = TestApp::spawn(&store).await;
-    let response = app.request(Method::GET, "/v1/nothing-here").send().await.unwrap();
+    let response = app
+        .request(Method::GET, "/v1/nothing-here")
+        .send()
+        .await
+        .unwrap();
     let body = problem(response, 404).await;
     assert_eq!(body["type"], "urn:tether:problem:not-found");
 }
@@ -20,7 +24,11 @@ async fn wrong_method_is_a_problem_405_with_allow() {
     let response = app.request(Method::PUT, "/v1/me").send().await.unwrap();
     assert_eq!(response.headers()["allow"], "GET, PATCH, DELETE");
     problem(response, 405).await;
-    let response = app.request(Method::GET, "/v1/auth/login").send().await.unwrap();
+    let response = app
+        .request(Method::GET, "/v1/auth/login")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.headers()["allow"], "POST");
     problem(response, 405).await;
 }
@@ -44,7 +52,11 @@ async fn malformed_json_is_a_problem_400() {
 async fn another_content_type_is_a_problem_415() {
     let store = Store::new();
     let app = TestApp::spawn(&store).await;
-    for content_type in [Some("text/plain"), Some("application/x-www-form-urlencoded"), None] {
+    for content_type in [
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+        None,
+    ] {
         let mut request = app
             .request(Method::POST, "/v1/auth/login")
             .body(r#"{"email":"sam@example.org","password":"x"}"#);
@@ -78,13 +90,21 @@ async fn unknown_missing_and_mistyped_fields_are_named() {
     let store = Store::new();
     let app = TestApp::spawn(&store).await;
     let cases = [
-        (json!({"email": "a@example.org", "password": "x", "admin": true}), "admin"),
+        (
+            json!({"email": "a@example.org", "password": "x", "admin": true}),
+            "admin",
+        ),
         (json!({"email": "a@example.org"}), "password"),
         (json!({"email": 42, "password": "x"}), "email"),
         (json!(["a@example.org"]), "body"),
     ];
     for (body, field) in cases {
-        let response = app.request(Method::POST, "/v1/auth/login").json(&body).send().await.unwrap();
+        let response = app
+            .request(Method::POST, "/v1/auth/login")
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         let body = problem(response, 422).await;
         assert_eq!(bad_fields(&body), [field]);
     }
@@ -106,7 +126,14 @@ async fn problems_carry_no_internals() {
         .await
         .unwrap();
     let text = problem(response, 409).await.to_string().to_lowercase();
-    for leak in ["unique", "constraint", "sql", "diesel", "members", "panicked"] {
+    for leak in [
+        "unique",
+        "constraint",
+        "sql",
+        "diesel",
+        "members",
+        "panicked",
+    ] {
         assert!(!text.contains(leak), "{leak} leaked: {text}");
     }
 }

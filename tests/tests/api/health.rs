@@ -7,24 +7,40 @@ async fn health_and_readiness_answer() {
     let app = TestApp::spawn(&store).await;
     let health = app.request(Method::GET, "/v1/health").send().await.unwrap();
     assert_eq!(health.status(), 200);
-    assert!(health.headers().contains_key("x-request-id"), "every answer carries a request id");
-    assert_eq!(health.json::<serde_json::Value>().await.unwrap()["status"], "ok");
+    assert!(
+        health.headers().contains_key("x-request-id"),
+        "every answer carries a request id"
+    );
+    assert_eq!(
+        health.json::<serde_json::Value>().await.unwrap()["status"],
+        "ok"
+    );
     let ready = app.request(Method::GET, "/v1/ready").send().await.unwrap();
     assert_eq!(ready.status(), 200);
-    assert_eq!(ready.json::<serde_json::Value>().await.unwrap()["status"], "ready");
+    assert_eq!(
+        ready.json::<serde_json::Value>().await.unwrap()["status"],
+        "ready"
+    );
 }
 
 #[tokio::test]
 async fn the_spec_and_its_docs_are_served() {
     let store = Store::new();
     let app = TestApp::spawn(&store).await;
-    let spec = app.request(Method::GET, "/openapi.json").send().await.unwrap();
+    let spec = app
+        .request(Method::GET, "/openapi.json")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(spec.status(), 200);
     let spec: serde_json::Value = spec.json().await.unwrap();
     assert_eq!(spec["info"]["title"], "Tether API");
     let docs = app.request(Method::GET, "/docs/").send().await.unwrap();
     assert_eq!(docs.status(), 200);
-    assert!(docs.text().await.unwrap().contains("swagger"), "Swagger UI is served from the binary");
+    assert!(
+        docs.text().await.unwrap().contains("swagger"),
+        "Swagger UI is served from the binary"
+    );
 }
 
 #[tokio::test]
@@ -40,6 +56,14 @@ async fn generated_signing_key_keeps_tokens_valid_across_restarts() {
     let sam = first.register("sam").await;
     drop(first);
     let second = TestApp::spawn_with(&store, &no_secret).await;
-    let me = second.authed(Method::GET, "/v1/me", &sam.access).send().await.unwrap();
-    assert_eq!(me.status(), 200, "a token from before the restart still works");
+    let me = second
+        .authed(Method::GET, "/v1/me", &sam.access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        me.status(),
+        200,
+        "a token from before the restart still works"
+    );
 }

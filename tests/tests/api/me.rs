@@ -1,11 +1,15 @@
 //! The caller's own profile, export and erasure.
 
 use reqwest::Method;
-use serde_json::{json, Value};
-use tether_tests::{bad_fields, problem, Account, Store, TestApp, PASSWORD};
+use serde_json::{Value, json};
+use tether_tests::{Account, PASSWORD, Store, TestApp, bad_fields, problem};
 
 async fn me(app: &TestApp, account: &Account) -> Value {
-    let response = app.authed(Method::GET, "/v1/me", &account.access).send().await.unwrap();
+    let response = app
+        .authed(Method::GET, "/v1/me", &account.access)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
     response.json().await.unwrap()
 }
@@ -26,8 +30,17 @@ async fn each_member_sees_only_their_own_profile() {
     let kim = app.register("kim").await;
     assert_eq!(me(&app, &sam).await["email"], "sam@example.org");
     assert_eq!(me(&app, &kim).await["email"], "kim@example.org");
-    assert_eq!(patch(&app, &sam, json!({"bio": "Sam's words"})).await.status(), 200);
-    assert_eq!(me(&app, &kim).await["bio"], Value::Null, "one member's change is not another's");
+    assert_eq!(
+        patch(&app, &sam, json!({"bio": "Sam's words"}))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        me(&app, &kim).await["bio"],
+        Value::Null,
+        "one member's change is not another's"
+    );
 }
 
 #[tokio::test]
@@ -63,11 +76,18 @@ async fn patch_changes_the_fields_given_and_keeps_the_rest() {
     assert_eq!(after["open_to_partnering"], true);
     assert_eq!(after["max_partners"], 3);
     assert_eq!(after["willing_to_mentor"], true);
-    assert_eq!(after["quiet_hours"], json!({"start": "22:30", "end": "07:00"}));
+    assert_eq!(
+        after["quiet_hours"],
+        json!({"start": "22:30", "end": "07:00"})
+    );
     assert_eq!(after["partner_alerts"], true);
     assert_eq!(after["email"], before["email"]);
     assert_eq!(after["created_at"], before["created_at"]);
-    assert_eq!(me(&app, &sam).await, after, "what was answered is what is stored");
+    assert_eq!(
+        me(&app, &sam).await,
+        after,
+        "what was answered is what is stored"
+    );
 
     // An empty patch changes nothing; null clears what may be empty.
     let unchanged: Value = patch(&app, &sam, json!({})).await.json().await.unwrap();
@@ -87,11 +107,15 @@ async fn patch_changes_the_fields_given_and_keeps_the_rest() {
     assert_eq!(cleared["recovery_focus"], json!([]));
     assert_eq!(cleared["display_name"], "Sammy");
     // A window that starts where it ends is no window.
-    let empty: Value = patch(&app, &sam, json!({"quiet_hours": {"start": "09:00", "end": "09:00"}}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let empty: Value = patch(
+        &app,
+        &sam,
+        json!({"quiet_hours": {"start": "09:00", "end": "09:00"}}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
     assert_eq!(empty["quiet_hours"], Value::Null);
 }
 
@@ -131,7 +155,10 @@ async fn patch_names_every_bad_field_and_changes_nothing() {
             "timezone",
         ]
     );
-    assert_eq!(body["errors"]["recovery_since"][0], "must not be in the future");
+    assert_eq!(
+        body["errors"]["recovery_since"][0],
+        "must not be in the future"
+    );
     assert_eq!(me(&app, &sam).await, before);
 
     for (field, value) in [
@@ -143,7 +170,11 @@ async fn patch_names_every_bad_field_and_changes_nothing() {
         ("email", json!("new@example.org")),
     ] {
         let response = patch(&app, &sam, json!({ field: value })).await;
-        assert_eq!(bad_fields(&problem(response, 422).await), [field], "{field} = {value}");
+        assert_eq!(
+            bad_fields(&problem(response, 422).await),
+            [field],
+            "{field} = {value}"
+        );
     }
 }
 
@@ -160,7 +191,14 @@ async fn me_needs_a_token() {
             .unwrap();
         problem(response, 401).await;
     }
-    problem(app.request(Method::GET, "/v1/me/export").send().await.unwrap(), 401).await;
+    problem(
+        app.request(Method::GET, "/v1/me/export")
+            .send()
+            .await
+            .unwrap(),
+        401,
+    )
+    .await;
 }
 
 /// Every table, and the key of the export that holds its rows. A table
@@ -174,9 +212,16 @@ async fn export_covers_every_table() {
     let sam = app.register("sam").await;
     let tables = store.tables();
     let exported: Vec<&str> = EXPORTED_TABLES.iter().map(|(table, _)| *table).collect();
-    assert_eq!(tables, exported, "every table must be in the export (and in this list)");
+    assert_eq!(
+        tables, exported,
+        "every table must be in the export (and in this list)"
+    );
 
-    let response = app.authed(Method::GET, "/v1/me/export", &sam.access).send().await.unwrap();
+    let response = app
+        .authed(Method::GET, "/v1/me/export", &sam.access)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
     let export: Value = response.json().await.unwrap();
     for (_, key) in EXPORTED_TABLES {
@@ -254,10 +299,25 @@ async fn delete_erases_every_row_of_the_member_and_no_one_elses() {
 
     // Only kim's rows are left: one member, one session.
     for table in store.tables() {
-        let expected = if table == "members" || table == "refresh_tokens" { 1 } else { 0 };
-        assert_eq!(store.count(&table), expected, "{table} after erasure (before: {counts_before:?})");
+        let expected = if table == "members" || table == "refresh_tokens" {
+            1
+        } else {
+            0
+        };
+        assert_eq!(
+            store.count(&table),
+            expected,
+            "{table} after erasure (before: {counts_before:?})"
+        );
     }
-    problem(app.authed(Method::GET, "/v1/me", &sam.access).send().await.unwrap(), 401).await;
+    problem(
+        app.authed(Method::GET, "/v1/me", &sam.access)
+            .send()
+            .await
+            .unwrap(),
+        401,
+    )
+    .await;
     let login = app
         .request(Method::POST, "/v1/auth/login")
         .json(&json!({"email": sam.email, "password": PASSWORD}))

@@ -26,7 +26,9 @@ fn every_operation_documents_its_errors() {
             let has_body = operation.get("requestBody").is_some();
             if path != "/v1/health" {
                 assert!(
-                    responses.keys().any(|status| status.starts_with('4') || status.starts_with('5')),
+                    responses
+                        .keys()
+                        .any(|status| status.starts_with('4') || status.starts_with('5')),
                     "{method} {path} documents no error"
                 );
             }
@@ -35,7 +37,10 @@ fn every_operation_documents_its_errors() {
             }
             if has_body {
                 for status in ["400", "413", "415", "422"] {
-                    assert!(responses.contains_key(status), "{method} {path} lacks {status}");
+                    assert!(
+                        responses.contains_key(status),
+                        "{method} {path} lacks {status}"
+                    );
                 }
             }
         }

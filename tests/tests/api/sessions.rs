@@ -1,8 +1,8 @@
 //! Refresh-token rotation, reuse detection and logout.
 
 use reqwest::Method;
-use serde_json::{json, Value};
-use tether_tests::{problem, Account, Store, TestApp, PASSWORD};
+use serde_json::{Value, json};
+use tether_tests::{Account, PASSWORD, Store, TestApp, problem};
 
 async fn refresh(app: &TestApp, token: &str) -> reqwest::Response {
     app.request(Method::POST, "/v1/auth/refresh")
@@ -20,7 +20,10 @@ async fn login(app: &TestApp, account: &Account) -> Account {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    Account::from_session(&response.json().await.unwrap(), account.email.trim_end_matches("@example.org"))
+    Account::from_session(
+        &response.json().await.unwrap(),
+        account.email.trim_end_matches("@example.org"),
+    )
 }
 
 #[tokio::test]
@@ -35,7 +38,11 @@ async fn refresh_rotates_the_pair() {
     let next = session["refresh_token"].as_str().unwrap();
     assert_ne!(next, sam.refresh);
     let me = app
-        .authed(Method::GET, "/v1/me", session["access_token"].as_str().unwrap())
+        .authed(
+            Method::GET,
+            "/v1/me",
+            session["access_token"].as_str().unwrap(),
+        )
         .send()
         .await
         .unwrap();
@@ -76,8 +83,15 @@ async fn racing_refreshes_with_one_token_let_only_one_through() {
         racing.spawn(async move { request.send().await.unwrap().status().as_u16() });
     }
     let statuses = racing.join_all().await;
-    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
-    assert!(statuses.iter().all(|s| *s == 200 || *s == 401), "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 401),
+        "{statuses:?}"
+    );
 }
 
 #[tokio::test]

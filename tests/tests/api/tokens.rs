@@ -1,12 +1,17 @@
 //! Access tokens that must not open anything.
 
-use jsonwebtoken::{encode, get_current_timestamp, Algorithm, EncodingKey, Header};
+use jsonwebtoken::{Algorithm, EncodingKey, Header, encode, get_current_timestamp};
 use reqwest::Method;
-use serde_json::{json, Value};
-use tether_tests::{problem, Store, TestApp, TEST_SECRET};
+use serde_json::{Value, json};
+use tether_tests::{Store, TEST_SECRET, TestApp, problem};
 
 fn token(claims: &Value, secret: &str, algorithm: Algorithm) -> String {
-    encode(&Header::new(algorithm), claims, &EncodingKey::from_secret(secret.as_bytes())).unwrap()
+    encode(
+        &Header::new(algorithm),
+        claims,
+        &EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .unwrap()
 }
 
 fn claims(sub: &str) -> Value {
@@ -15,7 +20,7 @@ fn claims(sub: &str) -> Value {
 }
 
 fn b64(value: &Value) -> String {
-    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
     URL_SAFE_NO_PAD.encode(value.to_string())
 }
 
@@ -28,8 +33,16 @@ async fn a_forged_or_stale_token_is_refused() {
 
     // The well-formed token the server itself would issue works...
     let genuine = token(&claims(&sam.id), TEST_SECRET, Algorithm::HS256);
-    let response = app.authed(Method::GET, "/v1/me", &genuine).send().await.unwrap();
-    assert_eq!(response.status(), 200, "the test's token matches the server's format");
+    let response = app
+        .authed(Method::GET, "/v1/me", &genuine)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        200,
+        "the test's token matches the server's format"
+    );
 
     // ...and every variation of it does not.
     let mut expired = claims(&sam.id);
@@ -40,21 +53,51 @@ async fn a_forged_or_stale_token_is_refused() {
     wrong_issuer["iss"] = json!("someone-else");
     let mut no_expiry = claims(&sam.id);
     no_expiry.as_object_mut().unwrap().remove("exp");
-    let alg_none = format!("{}.{}.", b64(&json!({"alg": "none", "typ": "JWT"})), b64(&claims(&sam.id)));
+    let alg_none = format!(
+        "{}.{}.",
+        b64(&json!({"alg": "none", "typ": "JWT"})),
+        b64(&claims(&sam.id))
+    );
     let forged = [
         ("expired", token(&expired, TEST_SECRET, Algorithm::HS256)),
-        ("another key", token(&claims(&sam.id), "another-secret-another-secret-0000", Algorithm::HS256)),
-        ("another algorithm", token(&claims(&sam.id), TEST_SECRET, Algorithm::HS512)),
+        (
+            "another key",
+            token(
+                &claims(&sam.id),
+                "another-secret-another-secret-0000",
+                Algorithm::HS256,
+            ),
+        ),
+        (
+            "another algorithm",
+            token(&claims(&sam.id), TEST_SECRET, Algorithm::HS512),
+        ),
         ("alg none", alg_none),
-        ("wrong audience", token(&wrong_audience, TEST_SECRET, Algorithm::HS256)),
-        ("wrong issuer", token(&wrong_issuer, TEST_SECRET, Algorithm::HS256)),
-        ("no expiry", token(&no_expiry, TEST_SECRET, Algorithm::HS256)),
-        ("subject not a member id", token(&claims("sam"), TEST_SECRET, Algorithm::HS256)),
+        (
+            "wrong audience",
+            token(&wrong_audience, TEST_SECRET, Algorithm::HS256),
+        ),
+        (
+            "wrong issuer",
+            token(&wrong_issuer, TEST_SECRET, Algorithm::HS256),
+        ),
+        (
+            "no expiry",
+            token(&no_expiry, TEST_SECRET, Algorithm::HS256),
+        ),
+        (
+            "subject not a member id",
+            token(&claims("sam"), TEST_SECRET, Algorithm::HS256),
+        ),
         ("garbage", "not-a-jwt".to_owned()),
         ("a refresh token", sam.refresh.clone()),
     ];
     for (what, token) in forged {
-        let response = app.authed(Method::GET, "/v1/me", &token).send().await.unwrap();
+        let response = app
+            .authed(Method::GET, "/v1/me", &token)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 401, "{what}");
         assert_eq!(response.headers()["www-authenticate"], "Bearer", "{what}");
         problem(response, 401).await;
@@ -68,7 +111,11 @@ async fn missing_or_malformed_authorization_is_refused() {
     let sam = app.register("sam").await;
     let anonymous = app.request(Method::GET, "/v1/me").send().await.unwrap();
     problem(anonymous, 401).await;
-    for header in [format!("Basic {}", sam.access), sam.access.clone(), "Bearer".to_owned()] {
+    for header in [
+        format!("Basic {}", sam.access),
+        sam.access.clone(),
+        "Bearer".to_owned(),
+    ] {
         let response = app
             .request(Method::GET, "/v1/me")
             .header("authorization", header)
