@@ -49,8 +49,10 @@ impl std::fmt::Debug for Running {
 /// Opens the database (applying migrations), binds the address and builds
 /// the server. Nothing is served until the returned server is awaited.
 pub fn start(config: &Config) -> Result<Running, StartError> {
-    let db = Db::open(&config.database)?;
+    // The key first: a missing one is a configuration mistake worth
+    // reporting before any connection is tried.
     let secret = key::resolve(config)?;
+    let db = Db::open(&config.database)?;
     let state = web::Data::new(AppState {
         db,
         tokens: AccessTokens::new(&secret, config.access_token_ttl),

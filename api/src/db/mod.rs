@@ -57,6 +57,9 @@ pub enum DbError {
     /// Stored data that does not parse: a bug or a hand edit, never user input.
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// The database could not be reached at start-up.
+    #[error("cannot connect: {0}")]
+    Connect(String),
     /// Migrations could not be applied.
     #[error("migrations failed: {0}")]
     Migration(String),
@@ -135,8 +138,31 @@ impl std::fmt::Debug for Db {
 }
 
 impl Db {
-    /// Opens the pool and applies pending migrations.
+    /// Connects, applies pending migrations, and opens the pool.
     pub fn open(url: &DatabaseUrl) -> Result<Self, DbError> {
+        let manager = Manager(url.clone());
+        // One direct connection first: r2d2 would retry until its timeout and
+        // then report only that, where this reports why (no such database,
+        // a wrong password, an unwritable folder).
+        let mut conn = r2d2::ManageConnection::connect(&manager)
+            // libpq's messages end in a newline and may span lines: keep one.
+            .map_err(|error| {
+                DbError::Connect(
+                    error
+                        .to_string()
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                )
+            })?;
+        let applied = match &mut conn {
+            DbConn::Postgres(c) => c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|v| v.len()),
+            DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        }
+        .map_err(|error| DbError::Migration(error.to_string()))?;
+        tracing::info!(applied, "migrations are up to date");
         let max_size = match url {
             // One writer at a time anyway; a few readers beside it.
             DatabaseUrl::Sqlite(_) => 4,
@@ -146,22 +172,8 @@ impl Db {
             .max_size(max_size)
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(5))
-            .build(Manager(url.clone()))?;
-        let db = Self { pool };
-        db.migrate()?;
-        Ok(db)
-    }
-
-    /// Applies the migrations not yet applied; returns how many ran.
-    pub fn migrate(&self) -> Result<usize, DbError> {
-        let mut conn = self.pool.get()?;
-        let applied = match &mut *conn {
-            DbConn::Postgres(c) => c
-                .run_pending_migrations(POSTGRES_MIGRATIONS)
-                .map(|v| v.len()),
-            DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
-        };
-        applied.map_err(|error| DbError::Migration(error.to_string()))
+            .build(manager)?;
+        Ok(Self { pool })
     }
 
     /// Runs one unit of work on a pooled connection, off the async workers.
