@@ -116,10 +116,7 @@ pub async fn register(
     let (email, password, display_name, timezone) =
         errors.into_result(|| Some((email?, password?, display_name?, timezone?)))?;
     let account = email.as_str().to_owned();
-    state
-        .password_failures
-        .check(&account)
-        .map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
+    state.password_failures.check(&account)?;
 
     let now = clock::now();
     let member = Member {
@@ -190,10 +187,7 @@ pub async fn login(
     }
     let email = errors.into_result(|| email)?;
     let account = email.as_str().to_owned();
-    state
-        .password_failures
-        .check(&account)
-        .map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
+    state.password_failures.check(&account)?;
 
     let found = state
         .db
@@ -316,10 +310,7 @@ fn presented_token(body: &RefreshRequest) -> Result<String, ApiError> {
 }
 
 fn throttle_client(state: &AppState, ClientIp(ip): ClientIp) -> Result<(), ApiError> {
-    state
-        .auth_rate
-        .hit(&ip)
-        .map_err(|retry_after| ApiError::TooManyRequests { retry_after })
+    Ok(state.auth_rate.hit(&ip)?)
 }
 
 fn session(

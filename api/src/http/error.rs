@@ -2,6 +2,7 @@
 //! problem details. Handlers return `ApiError`; nothing else decides a
 //! status code or writes an error body.
 
+use super::throttle::Wait;
 use crate::{auth::access::TokenError, auth::password::HashError, db::DbError};
 use actix_web::{
     HttpResponse, ResponseError,
@@ -232,6 +233,12 @@ impl ResponseError for ApiError {
             _ => {}
         }
         response.json(self.problem())
+    }
+}
+
+impl From<Wait> for ApiError {
+    fn from(Wait(retry_after): Wait) -> Self {
+        Self::TooManyRequests { retry_after }
     }
 }
 

@@ -369,10 +369,7 @@ pub async fn delete(
         .await?
         .ok_or(ApiError::Unauthorized(UNAUTHORIZED))?;
     let account = member.email.as_str().to_owned();
-    state
-        .password_failures
-        .check(&account)
-        .map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
+    state.password_failures.check(&account)?;
     if !state
         .hasher
         .verify(body.password, Some(member.password_hash))

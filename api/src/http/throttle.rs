@@ -14,6 +14,10 @@ use std::{
 /// cannot grow the map without bound.
 const SWEEP_AT: usize = 10_000;
 
+/// Over the limit: this many seconds until a try may go through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wait(pub u64);
+
 /// At most `limit` events per key within any `window`.
 #[derive(Debug)]
 pub struct Throttle<K> {
@@ -34,7 +38,7 @@ impl<K: Hash + Eq + Clone> Throttle<K> {
 
     /// Counts an event for `key` if the limit allows it; otherwise the
     /// seconds until it will.
-    pub fn hit(&self, key: &K) -> Result<(), u64> {
+    pub fn hit(&self, key: &K) -> Result<(), Wait> {
         self.with(key, |events, now| {
             let wait = self.wait(events, now);
             if wait.is_ok() {
@@ -45,7 +49,7 @@ impl<K: Hash + Eq + Clone> Throttle<K> {
     }
 
     /// Whether `key` is at its limit, without counting anything.
-    pub fn check(&self, key: &K) -> Result<(), u64> {
+    pub fn check(&self, key: &K) -> Result<(), Wait> {
         self.with(key, |events, now| self.wait(events, now))
     }
 
@@ -62,14 +66,16 @@ impl<K: Hash + Eq + Clone> Throttle<K> {
             .remove(key);
     }
 
-    fn wait(&self, events: &VecDeque<Instant>, now: Instant) -> Result<(), u64> {
+    fn wait(&self, events: &VecDeque<Instant>, now: Instant) -> Result<(), Wait> {
         if events.len() < self.limit {
             return Ok(());
         }
         // The oldest event that still counts must age out first.
         let oldest = events.len() - self.limit;
         let free_at = events[oldest] + self.window;
-        Err(free_at.saturating_duration_since(now).as_secs().max(1))
+        Err(Wait(
+            free_at.saturating_duration_since(now).as_secs().max(1),
+        ))
     }
 
     fn with<T>(&self, key: &K, f: impl FnOnce(&mut VecDeque<Instant>, Instant) -> T) -> T {
@@ -109,8 +115,8 @@ mod tests {
         let throttle = throttle(2);
         assert_eq!(throttle.hit(&"a"), Ok(()));
         assert_eq!(throttle.hit(&"a"), Ok(()));
-        let wait = throttle.hit(&"a").expect_err("third is over");
-        assert!((1..=60).contains(&wait));
+        let Wait(seconds) = throttle.hit(&"a").expect_err("third is over");
+        assert!((1..=60).contains(&seconds));
         assert_eq!(throttle.hit(&"b"), Ok(()));
     }
 
