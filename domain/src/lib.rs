@@ -5,13 +5,20 @@
 
 mod account;
 mod email;
+mod goal;
 mod ids;
 mod password;
 mod profile;
+pub mod progress;
 mod timezone;
 
 pub use account::{DisplayName, DisplayNameError};
 pub use email::{Email, EmailError};
+pub use goal::{
+    BACKFILL_DAYS, Cadence, CadenceError, CheckInDateError, CheckInStatus, GoalKind, GoalTitle,
+    GoalTitleError, MAX_ACTIVE_GOALS, Mood, MoodError, StartError, StatusError, Text, TextTooLong,
+    UnknownName, Visibility, WeekdaySet, check_in_date, check_start, check_status,
+};
 pub use ids::MemberId;
 pub use password::{Password, PasswordError};
 pub use profile::{

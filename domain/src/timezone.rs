@@ -1,3 +1,4 @@
+use chrono::{DateTime, NaiveDate, Utc};
 use std::{fmt, str::FromStr};
 
 /// An IANA time zone (`Europe/Berlin`): the days a member lives through are
@@ -28,6 +29,11 @@ impl TimeZone {
         self.0.name()
     }
 
+    /// The local date in this zone at the instant `now`.
+    pub fn today(self, now: DateTime<Utc>) -> NaiveDate {
+        now.with_timezone(&self.0).date_naive()
+    }
+
     /// Every name [`TimeZone::parse`] accepts.
     pub fn all_names() -> impl Iterator<Item = &'static str> {
         chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())
@@ -43,6 +49,26 @@ impl fmt::Display for TimeZone {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::{Days, NaiveTime, TimeDelta, TimeZone as _};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A day is a day across daylight saving changes: from local noon,
+        /// 24 hours later is the next local date even where that day has
+        /// 23 or 25 hours.
+        #[test]
+        fn a_day_across_daylight_saving_is_still_one_day(
+            zone in prop::sample::select(vec!["Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "UTC"]),
+            offset in 0u64..(366 * 4),
+        ) {
+            let zone = TimeZone::parse(zone).expect("known zone");
+            let date = NaiveDate::from_ymd_opt(2024, 1, 1).expect("valid date") + Days::new(offset);
+            let noon = zone.tz().from_local_datetime(&date.and_time(NaiveTime::MIN + TimeDelta::hours(12)))
+                .single().expect("noon exists in every zone").with_timezone(&Utc);
+            prop_assert_eq!(zone.today(noon), date);
+            prop_assert_eq!(zone.today(noon + TimeDelta::hours(24)), date + Days::new(1));
+        }
+    }
 
     #[test]
     fn knows_iana_names_and_nothing_else() {
