@@ -2,7 +2,7 @@
 //! handler. `openapi/openapi.json` is this, pretty-printed; a test keeps the
 //! two equal.
 
-use crate::http::{accounts, error, health, me, schema, views};
+use crate::http::{accounts, check_ins, error, goals, health, me, progress, schema, views};
 use utoipa::{
     Modify, OpenApi,
     openapi::security::{Http, HttpAuthScheme, SecurityScheme},
@@ -28,12 +28,23 @@ use utoipa::{
         me::update,
         me::delete,
         me::export,
+        goals::create,
+        goals::list,
+        goals::get,
+        goals::update,
+        goals::archive,
+        check_ins::put,
+        check_ins::list,
+        check_ins::delete,
+        progress::get,
     ),
     components(schemas(error::Problem, schema::TimeZoneName, schema::RecoveryFocusName, views::QuietHours)),
     modifiers(&BearerAuth),
     tags(
         (name = "accounts", description = "Registering, signing in and out"),
         (name = "me", description = "The caller's own account"),
+        (name = "goals", description = "Goals a member sets; private unless shared"),
+        (name = "check-ins", description = "Day-by-day records and the progress computed from them"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

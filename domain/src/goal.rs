@@ -118,6 +118,9 @@ impl WeekdaySet {
     }
 }
 
+/// The short weekday names a `days` cadence takes, Monday first.
+pub const WEEKDAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
 const WEEKDAYS: [(&str, Weekday); 7] = [
     ("mon", Weekday::Mon),
     ("tue", Weekday::Tue),
@@ -156,6 +159,9 @@ pub struct UnknownName(pub &'static str);
 macro_rules! named {
     ($type:ident, $expected:literal, $($variant:ident => $name:literal),+ $(,)?) => {
         impl $type {
+            /// Every value, in the order the API lists them.
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
             /// The wire and storage name.
             pub fn as_str(self) -> &'static str {
                 match self { $(Self::$variant => $name),+ }

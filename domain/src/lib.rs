@@ -17,7 +17,7 @@ pub use email::{Email, EmailError};
 pub use goal::{
     BACKFILL_DAYS, Cadence, CadenceError, CheckInDateError, CheckInStatus, GoalKind, GoalTitle,
     GoalTitleError, MAX_ACTIVE_GOALS, Mood, MoodError, StartError, StatusError, Text, TextTooLong,
-    UnknownName, Visibility, WeekdaySet, check_in_date, check_start, check_status,
+    UnknownName, Visibility, WEEKDAY_NAMES, WeekdaySet, check_in_date, check_start, check_status,
 };
 pub use ids::MemberId;
 pub use password::{Password, PasswordError};

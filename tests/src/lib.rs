@@ -233,6 +233,54 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Creates a goal for `account` and returns its view.
+    pub async fn create_goal(&self, account: &Account, body: Value) -> Value {
+        let response = self
+            .authed(reqwest::Method::POST, "/v1/goals", &account.access)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201, "creating a goal");
+        response.json().await.unwrap()
+    }
+
+    /// PUTs a check-in.
+    pub async fn check_in(
+        &self,
+        account: &Account,
+        goal: &str,
+        date: &str,
+        body: Value,
+    ) -> reqwest::Response {
+        self.authed(
+            reqwest::Method::PUT,
+            &format!("/v1/goals/{goal}/check-ins/{date}"),
+            &account.access,
+        )
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+    }
+
+    /// A goal's progress.
+    pub async fn progress(&self, account: &Account, goal: &str) -> Value {
+        let response = self
+            .authed(
+                reqwest::Method::GET,
+                &format!("/v1/goals/{goal}/progress"),
+                &account.access,
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "reading progress");
+        response.json().await.unwrap()
+    }
+}
+
 /// A registered member and their current tokens.
 #[derive(Debug, Clone)]
 pub struct Account {

@@ -168,6 +168,16 @@ pub fn find_by_email(conn: &mut DbConn, email: &Email) -> Result<Option<Member>,
         .transpose()
 }
 
+/// Takes the member's row lock until the transaction ends, so that checks
+/// over several of their rows (at most 50 active goals) hold under
+/// concurrent requests. On SQLite the write transaction already serialises.
+pub fn lock(conn: &mut DbConn, id: MemberId) -> Result<bool, DbError> {
+    let locked = diesel::update(members::table.find(id.to_string()))
+        .set(members::id.eq(members::id))
+        .execute(conn)?;
+    Ok(locked == 1)
+}
+
 /// Writes the whole member back; false when it no longer exists.
 pub fn update(conn: &mut DbConn, member: &Member) -> Result<bool, DbError> {
     let updated = diesel::update(members::table.find(member.id.to_string()))

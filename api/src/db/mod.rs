@@ -1,7 +1,10 @@
 //! Storage: one connection type over SQLite and PostgreSQL, a pool, the
 //! embedded migrations, and one module per aggregate.
 
+pub mod check_ins;
+pub mod goals;
 pub mod members;
+pub mod milestones;
 pub mod schema;
 pub mod sessions;
 

@@ -36,4 +36,59 @@ diesel::table! {
 }
 
 diesel::joinable!(refresh_tokens -> members (member_id));
-diesel::allow_tables_to_appear_in_same_query!(members, refresh_tokens);
+
+diesel::table! {
+    goals (id) {
+        id -> Text,
+        member_id -> Text,
+        title -> Text,
+        description -> Nullable<Text>,
+        kind -> Text,
+        cadence -> Text,
+        cadence_times -> Nullable<Integer>,
+        cadence_days -> Nullable<Text>,
+        reminder_time -> Nullable<Text>,
+        visibility -> Text,
+        started_on -> Date,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        archived_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    check_ins (id) {
+        id -> Text,
+        goal_id -> Text,
+        day -> Date,
+        status -> Text,
+        note -> Nullable<Text>,
+        note_shared -> Bool,
+        mood -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    milestones (id) {
+        id -> Text,
+        goal_id -> Text,
+        metric -> Text,
+        threshold -> Integer,
+        reached_on -> Date,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(goals -> members (member_id));
+diesel::joinable!(check_ins -> goals (goal_id));
+diesel::joinable!(milestones -> goals (goal_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    members,
+    refresh_tokens,
+    goals,
+    check_ins,
+    milestones
+);

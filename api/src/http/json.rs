@@ -43,7 +43,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
 }
 
 /// A whole number as JSON Schema counts one: `2` and `2.0` alike.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
 pub struct WholeNumber(pub i64);
 
 impl<'de> serde::Deserialize<'de> for WholeNumber {

@@ -1,42 +1,27 @@
 //! The caller's own account: profile, export, erasure.
 
+use super::{check_ins::CheckInView, goals::GoalView, progress::MilestoneView};
 use super::{
     error::{ApiError, FieldErrors, Problem},
     extract::Caller,
     json::{Json, WholeNumber},
+    parse,
+    patch::{Patch, set},
     views::{MemberView, QuietHours, utc},
 };
 use crate::{
     clock,
-    db::{self, members, members::Member, sessions},
+    db::{self, check_ins, goals, members, members::Member, milestones, sessions},
     state::AppState,
 };
 use actix_web::{HttpResponse, web};
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use serde::{Deserialize, Deserializer, Serialize};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use tether_domain::{
     Bio, DisplayName, MaxPartners, QuietHours as Quiet, RecoveryFocus, RecoverySince, TimeZone,
 };
 use utoipa::ToSchema;
 use uuid::Uuid;
-
-/// A field of a partial update: left out, set to null, or set to a value.
-#[derive(Debug, Default)]
-pub enum Patch<T> {
-    /// Not in the body: keep what is stored.
-    #[default]
-    Absent,
-    /// `null`: clear it (only where the field may be empty).
-    Null,
-    /// A new value.
-    Value(T),
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Patch<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Option::<T>::deserialize(deserializer).map(|value| value.map_or(Self::Null, Self::Value))
-    }
-}
 
 /// Changes to the caller's profile. Fields left out stay as they are; a
 /// nullable field set to null is cleared.
@@ -107,6 +92,44 @@ pub struct ExportView {
     /// Every sign-in session, with its refresh tokens' lifetimes (the tokens
     /// themselves are stored only as hashes, which are left out).
     pub sessions: Vec<SessionExport>,
+    /// Every goal, archived ones too.
+    pub goals: Vec<GoalExport>,
+    /// Every check-in on any of the goals.
+    pub check_ins: Vec<CheckInExport>,
+    /// Every milestone reached on any of the goals.
+    pub milestones: Vec<MilestoneExport>,
+}
+
+/// A goal, with when it was archived.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GoalExport {
+    /// The goal.
+    #[serde(flatten)]
+    pub goal: GoalView,
+    /// When its owner archived it, if they did.
+    pub archived_at: Option<DateTime<Utc>>,
+}
+
+/// A check-in, with its goal.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CheckInExport {
+    /// The goal it is for.
+    pub goal_id: Uuid,
+    /// The check-in.
+    #[serde(flatten)]
+    pub check_in: CheckInView,
+}
+
+/// A milestone, with its goal.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MilestoneExport {
+    /// The goal that reached it.
+    pub goal_id: Uuid,
+    /// The milestone.
+    #[serde(flatten)]
+    pub milestone: MilestoneView,
+    /// When it was recorded.
+    pub recorded_at: DateTime<Utc>,
 }
 
 /// One refresh token of a session.
@@ -194,34 +217,43 @@ pub async fn update(
 fn apply(member: &mut Member, body: UpdateMeRequest, now: DateTime<Utc>) -> Result<(), ApiError> {
     let mut errors = FieldErrors::new();
     let e = &mut errors;
-    let display_name = required(e, "display_name", body.display_name)
+    let display_name = body
+        .display_name
+        .required(e, "display_name")
         .and_then(|raw| e.check("display_name", DisplayName::parse(&raw)));
-    let timezone = required(e, "timezone", body.timezone)
+    let timezone = body
+        .timezone
+        .required(e, "timezone")
         .and_then(|raw| e.check("timezone", TimeZone::parse(&raw)));
-    let recovery_focus = required(e, "recovery_focus", body.recovery_focus).and_then(|list| {
-        e.check(
-            "recovery_focus",
-            RecoveryFocus::parse_set(list.iter().map(String::as_str)),
-        )
-    });
-    let max_partners = required(e, "max_partners", body.max_partners)
+    let recovery_focus = body
+        .recovery_focus
+        .required(e, "recovery_focus")
+        .and_then(|list| {
+            e.check(
+                "recovery_focus",
+                RecoveryFocus::parse_set(list.iter().map(String::as_str)),
+            )
+        });
+    let max_partners = body
+        .max_partners
+        .required(e, "max_partners")
         .and_then(|WholeNumber(n)| e.check("max_partners", MaxPartners::parse(n)));
-    let open_to_partnering = required(e, "open_to_partnering", body.open_to_partnering);
-    let willing_to_mentor = required(e, "willing_to_mentor", body.willing_to_mentor);
-    let partner_alerts = required(e, "partner_alerts", body.partner_alerts);
-    let bio = nullable(body.bio, |raw| e.check("bio", Bio::parse(&raw)));
-    let quiet_hours = nullable(body.quiet_hours, |QuietHours { start, end }| {
-        let start = e.check("quiet_hours.start", parse_time(&start));
-        let end = e.check("quiet_hours.end", parse_time(&end));
+    let open_to_partnering = body.open_to_partnering.required(e, "open_to_partnering");
+    let willing_to_mentor = body.willing_to_mentor.required(e, "willing_to_mentor");
+    let partner_alerts = body.partner_alerts.required(e, "partner_alerts");
+    let bio = body.bio.nullable(|raw| e.check("bio", Bio::parse(&raw)));
+    let quiet_hours = body.quiet_hours.nullable(|QuietHours { start, end }| {
+        let start = e.check("quiet_hours.start", parse::time_of_day(&start));
+        let end = e.check("quiet_hours.end", parse::time_of_day(&end));
         start.zip(end).map(|(start, end)| Quiet::new(start, end))
     });
     // "Not in the future" is judged in the time zone the member will have
     // once this update is applied.
     let zone = timezone.unwrap_or(member.profile.timezone);
     let today = now.with_timezone(&zone.tz()).date_naive();
-    let recovery_since = nullable(body.recovery_since, |raw| {
-        let date = NaiveDate::parse_from_str(&raw, "%Y-%m-%d")
-            .map_err(|_| "must be a date such as 2025-03-01".to_owned())
+    let recovery_since = body.recovery_since.nullable(|raw| {
+        let date = parse::date(&raw)
+            .map_err(str::to_owned)
             .and_then(|date| RecoverySince::parse(date, today).map_err(|error| error.to_string()));
         e.check("recovery_since", date).map(Some)
     });
@@ -243,46 +275,6 @@ fn apply(member: &mut Member, body: UpdateMeRequest, now: DateTime<Utc>) -> Resu
     Ok(())
 }
 
-fn set<T>(field: &mut T, change: Option<T>) {
-    if let Some(value) = change {
-        *field = value;
-    }
-}
-
-/// A field that may be left out but never emptied.
-fn required<T>(errors: &mut FieldErrors, field: &str, patch: Patch<T>) -> Option<T> {
-    match patch {
-        Patch::Absent => None,
-        Patch::Null => {
-            errors.add(field, "must not be null");
-            None
-        }
-        Patch::Value(value) => Some(value),
-    }
-}
-
-/// A field that may be emptied: `Some(None)` clears it. `parse` gives
-/// `None` when the value is bad (having noted why).
-fn nullable<T, U>(
-    patch: Patch<T>,
-    parse: impl FnOnce(T) -> Option<Option<U>>,
-) -> Option<Option<U>> {
-    match patch {
-        Patch::Absent => None,
-        Patch::Null => Some(None),
-        Patch::Value(value) => parse(value),
-    }
-}
-
-fn parse_time(raw: &str) -> Result<NaiveTime, &'static str> {
-    // chrono alone would also take "7:5"; the spec promises exactly HH:MM.
-    let well_formed = raw.len() == 5 && raw.as_bytes()[2] == b':';
-    well_formed
-        .then(|| NaiveTime::parse_from_str(raw, "%H:%M").ok())
-        .flatten()
-        .ok_or("must be a time of day as HH:MM, such as 22:00")
-}
-
 /// Everything stored about the caller, as one JSON document.
 #[utoipa::path(
     get,
@@ -299,14 +291,34 @@ pub async fn export(
     state: web::Data<AppState>,
     Caller(id): Caller,
 ) -> Result<HttpResponse, ApiError> {
-    let (member, sessions) = state
+    let (member, sessions, goals, check_ins, milestones) = state
         .db
         .run(move |conn| {
             let member = members::find(conn, id)?.ok_or(ApiError::Unauthorized(UNAUTHORIZED))?;
-            let sessions = sessions::of_member(conn, id)?;
-            Ok::<_, ApiError>((member, sessions))
+            Ok::<_, ApiError>((
+                member,
+                sessions::of_member(conn, id)?,
+                goals::all_of_member(conn, id)?,
+                check_ins::all_of_member(conn, id)?,
+                milestones::all_of_member(conn, id)?,
+            ))
         })
         .await?;
+    let milestones = milestones
+        .into_iter()
+        .map(|row| {
+            Ok(MilestoneExport {
+                goal_id: Uuid::parse_str(&row.goal_id)
+                    .map_err(|_| ApiError::internal("stored goal id is not a UUID"))?,
+                recorded_at: utc(row.recorded_at),
+                milestone: MilestoneView {
+                    metric: row.metric,
+                    threshold: row.threshold,
+                    reached_on: row.reached_on,
+                },
+            })
+        })
+        .collect::<Result<_, ApiError>>()?;
     let sessions = sessions
         .into_iter()
         .map(|row| {
@@ -328,6 +340,21 @@ pub async fn export(
         exported_at: utc(clock::now()),
         member: MemberView::from(&member),
         sessions,
+        goals: goals
+            .iter()
+            .map(|goal| GoalExport {
+                goal: GoalView::from(goal),
+                archived_at: goal.archived_at.map(utc),
+            })
+            .collect(),
+        check_ins: check_ins
+            .iter()
+            .map(|check_in| CheckInExport {
+                goal_id: check_in.goal_id,
+                check_in: CheckInView::from(check_in),
+            })
+            .collect(),
+        milestones,
     }))
 }
 

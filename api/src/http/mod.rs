@@ -2,11 +2,17 @@
 //! problem documents.
 
 pub mod accounts;
+pub mod check_ins;
 pub mod error;
 pub mod extract;
+pub mod goals;
 pub mod health;
 pub mod json;
 pub mod me;
+pub mod page;
+pub mod parse;
+pub mod patch;
+pub mod progress;
 pub mod schema;
 pub mod throttle;
 pub mod views;
@@ -57,6 +63,35 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .route(web::patch().to(me::update))
             .route(web::delete().to(me::delete))
             .default_service(not_allowed("GET, PATCH, DELETE")),
+    )
+    .service(
+        web::resource("/v1/goals")
+            .route(web::post().to(goals::create))
+            .route(web::get().to(goals::list))
+            .default_service(not_allowed("GET, POST")),
+    )
+    .service(
+        web::resource("/v1/goals/{id}")
+            .route(web::get().to(goals::get))
+            .route(web::patch().to(goals::update))
+            .route(web::delete().to(goals::archive))
+            .default_service(not_allowed("GET, PATCH, DELETE")),
+    )
+    .service(
+        web::resource("/v1/goals/{id}/check-ins")
+            .route(web::get().to(check_ins::list))
+            .default_service(not_allowed("GET")),
+    )
+    .service(
+        web::resource("/v1/goals/{id}/check-ins/{date}")
+            .route(web::put().to(check_ins::put))
+            .route(web::delete().to(check_ins::delete))
+            .default_service(not_allowed("PUT, DELETE")),
+    )
+    .service(
+        web::resource("/v1/goals/{id}/progress")
+            .route(web::get().to(progress::get))
+            .default_service(not_allowed("GET")),
     )
     .service(
         web::resource("/v1/me/export")

@@ -7,49 +7,64 @@
 //!   trimmed, none of them a control character;
 //! - time of day: `HH:MM` on the 24-hour clock.
 
-use std::borrow::Cow;
-use tether_domain::{RecoveryFocus, TimeZone};
-use utoipa::{
-    PartialSchema, ToSchema,
-    openapi::{ObjectBuilder, RefOr, Schema, schema::Type},
-};
+use tether_domain::{CheckInStatus, GoalKind, RecoveryFocus, TimeZone, Visibility, WEEKDAY_NAMES};
 
-/// An IANA time zone name.
-#[derive(Debug)]
-pub struct TimeZoneName;
+/// Declares a string schema whose values are the names the domain accepts.
+macro_rules! names {
+    ($(#[$doc:meta])* $type:ident, $component:literal, $description:literal, $values:expr) => {
+        $(#[$doc])*
+        #[derive(Debug)]
+        pub struct $type;
 
-impl PartialSchema for TimeZoneName {
-    fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .description(Some("An IANA time zone name, such as Europe/Berlin."))
-            .enum_values(Some(TimeZone::all_names()))
-            .into()
-    }
+        impl utoipa::PartialSchema for $type {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .description(Some($description))
+                    .enum_values(Some($values))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $type {
+            fn name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed($component)
+            }
+        }
+    };
 }
 
-impl ToSchema for TimeZoneName {
-    fn name() -> Cow<'static, str> {
-        Cow::Borrowed("TimeZoneName")
-    }
-}
+names!(
+    /// An IANA time zone name.
+    TimeZoneName, "TimeZoneName", "An IANA time zone name, such as Europe/Berlin.",
+    TimeZone::all_names()
+);
+names!(
+    /// What a member is recovering from.
+    RecoveryFocusName, "RecoveryFocus", "What a member is recovering from.",
+    RecoveryFocus::ALL.map(RecoveryFocus::as_str)
+);
+names!(
+    /// Build or quit.
+    GoalKindName, "GoalKind",
+    "build: do something (go to a meeting, walk); quit: keep away from something (alcohol, gambling).",
+    GoalKind::ALL.iter().map(|kind| kind.as_str())
+);
+names!(
+    /// Who may see a goal.
+    VisibilityName, "Visibility", "private: the owner only; partners: the owner and their active partners.",
+    Visibility::ALL.iter().map(|visibility| visibility.as_str())
+);
+names!(
+    /// How a day went.
+    CheckInStatusName, "CheckInStatus",
+    "done; skipped (a planned rest day: keeps a streak alive without counting for it); slipped (quit goals only).",
+    CheckInStatus::ALL.iter().map(|status| status.as_str())
+);
+names!(
+    /// A weekday.
+    WeekdayName, "Weekday", "A weekday, Monday first.",
+    WEEKDAY_NAMES
+);
 
-/// What a member is recovering from.
-#[derive(Debug)]
-pub struct RecoveryFocusName;
-
-impl PartialSchema for RecoveryFocusName {
-    fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .description(Some("What a member is recovering from."))
-            .enum_values(Some(RecoveryFocus::ALL.map(RecoveryFocus::as_str)))
-            .into()
-    }
-}
-
-impl ToSchema for RecoveryFocusName {
-    fn name() -> Cow<'static, str> {
-        Cow::Borrowed("RecoveryFocus")
-    }
-}
+pub(crate) use names;

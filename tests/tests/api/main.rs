@@ -4,7 +4,9 @@
 #![allow(clippy::unwrap_used)]
 
 mod accounts;
+mod check_ins;
 mod errors;
+mod goals;
 mod health;
 mod me;
 mod openapi;

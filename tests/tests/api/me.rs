@@ -203,7 +203,13 @@ async fn me_needs_a_token() {
 
 /// Every table, and the key of the export that holds its rows. A table
 /// added without export support fails `export_covers_every_table`.
-const EXPORTED_TABLES: [(&str, &str); 2] = [("members", "member"), ("refresh_tokens", "sessions")];
+const EXPORTED_TABLES: [(&str, &str); 5] = [
+    ("check_ins", "check_ins"),
+    ("goals", "goals"),
+    ("members", "member"),
+    ("milestones", "milestones"),
+    ("refresh_tokens", "sessions"),
+];
 
 #[tokio::test]
 async fn export_covers_every_table() {
@@ -280,7 +286,26 @@ async fn delete_erases_every_row_of_the_member_and_no_one_elses() {
     let app = TestApp::spawn(&store).await;
     let kim = app.register("kim").await;
     let sam = app.register("sam").await;
-    // Give sam data in every table: a changed profile, several sessions.
+    // Give both data in every table: a changed profile, sessions, a goal
+    // with a check-in, which reaches a milestone.
+    for account in [&kim, &sam] {
+        let goal = app
+            .create_goal(
+                account,
+                json!({"title": "Walk", "kind": "build", "cadence": {"type": "daily"}}),
+            )
+            .await;
+        let today = goal["started_on"].as_str().unwrap();
+        let checked = app
+            .check_in(
+                account,
+                goal["id"].as_str().unwrap(),
+                today,
+                json!({"status": "done"}),
+            )
+            .await;
+        assert_eq!(checked.status(), 201);
+    }
     patch(&app, &sam, json!({"bio": "soon gone"})).await;
     app.request(Method::POST, "/v1/auth/refresh")
         .json(&json!({"refresh_token": sam.refresh}))
@@ -297,16 +322,15 @@ async fn delete_erases_every_row_of_the_member_and_no_one_elses() {
         .unwrap();
     assert_eq!(response.status(), 204);
 
-    // Only kim's rows are left: one member, one session.
+    // Only kim's rows are left: one of each.
+    assert!(
+        counts_before.iter().all(|n| *n >= 2),
+        "both had rows in every table: {counts_before:?}"
+    );
     for table in store.tables() {
-        let expected = if table == "members" || table == "refresh_tokens" {
-            1
-        } else {
-            0
-        };
         assert_eq!(
             store.count(&table),
-            expected,
+            1,
             "{table} after erasure (before: {counts_before:?})"
         );
     }

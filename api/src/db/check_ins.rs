@@ -1,0 +1,197 @@
+//! The check_ins table: one row per goal and local date.
+
+use super::{
+    DbConn, DbError,
+    schema::{check_ins, goals},
+};
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::{prelude::*, upsert::excluded};
+use tether_domain::{CheckInStatus, MemberId, Mood, Text};
+use uuid::Uuid;
+
+/// A check-in as stored, parsed back into domain types.
+#[derive(Debug, Clone)]
+pub struct CheckIn {
+    /// Its id.
+    pub id: Uuid,
+    /// The goal it is for.
+    pub goal_id: Uuid,
+    /// The member's local date it is for.
+    pub day: NaiveDate,
+    /// How the day went.
+    pub status: CheckInStatus,
+    /// The member's note, if any: private unless `note_shared`.
+    pub note: Option<Text>,
+    /// Whether the note may be shown to partners who see the goal.
+    pub note_shared: bool,
+    /// How the member felt.
+    pub mood: Option<Mood>,
+    /// When it was first recorded.
+    pub created_at: NaiveDateTime,
+    /// When it was last replaced.
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Queryable, Insertable)]
+#[diesel(table_name = check_ins)]
+struct CheckInRow {
+    id: String,
+    goal_id: String,
+    day: NaiveDate,
+    status: String,
+    note: Option<String>,
+    note_shared: bool,
+    mood: Option<i32>,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+impl From<&CheckIn> for CheckInRow {
+    fn from(check_in: &CheckIn) -> Self {
+        Self {
+            id: check_in.id.to_string(),
+            goal_id: check_in.goal_id.to_string(),
+            day: check_in.day,
+            status: check_in.status.as_str().to_owned(),
+            note: check_in.note.as_ref().map(|note| note.as_str().to_owned()),
+            note_shared: check_in.note_shared,
+            mood: check_in.mood.map(|mood| i32::from(mood.get())),
+            created_at: check_in.created_at,
+            updated_at: check_in.updated_at,
+        }
+    }
+}
+
+impl TryFrom<CheckInRow> for CheckIn {
+    type Error = DbError;
+
+    fn try_from(row: CheckInRow) -> Result<Self, DbError> {
+        let corrupt = |what: &str| DbError::Corrupt(format!("check-in {}: {what}", row.id));
+        Ok(Self {
+            id: Uuid::parse_str(&row.id).map_err(|_| corrupt("id"))?,
+            goal_id: Uuid::parse_str(&row.goal_id).map_err(|_| corrupt("goal_id"))?,
+            day: row.day,
+            status: row.status.parse().map_err(|_| corrupt("status"))?,
+            note: row
+                .note
+                .as_deref()
+                .map(|note| Text::parse(note, Text::NOTE))
+                .transpose()
+                .map_err(|_| corrupt("note"))?
+                .flatten(),
+            note_shared: row.note_shared,
+            mood: row
+                .mood
+                .map(|mood| Mood::parse(i64::from(mood)))
+                .transpose()
+                .map_err(|_| corrupt("mood"))?,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+/// Stores the check-in for its goal and day, replacing one already there
+/// (keeping that one's id and creation time). True when it was new.
+///
+/// One statement with the unique index deciding, so a phone's retries and
+/// racing requests can never store two rows for a day.
+pub fn upsert(conn: &mut DbConn, check_in: &CheckIn) -> Result<bool, DbError> {
+    let row = CheckInRow::from(check_in);
+    let query = diesel::insert_into(check_ins::table)
+        .values(&row)
+        .on_conflict((check_ins::goal_id, check_ins::day))
+        .do_update()
+        .set((
+            check_ins::status.eq(excluded(check_ins::status)),
+            check_ins::note.eq(excluded(check_ins::note)),
+            check_ins::note_shared.eq(excluded(check_ins::note_shared)),
+            check_ins::mood.eq(excluded(check_ins::mood)),
+            check_ins::updated_at.eq(excluded(check_ins::updated_at)),
+        ))
+        .returning(check_ins::id);
+    // diesel's multi-connection cannot run an upsert itself.
+    let stored_id: String = match conn {
+        DbConn::Postgres(c) => query.get_result(c)?,
+        DbConn::Sqlite(c) => query.get_result(c)?,
+    };
+    Ok(stored_id == row.id)
+}
+
+/// The check-in of a goal on a day, if any.
+pub fn find(conn: &mut DbConn, goal: Uuid, day: NaiveDate) -> Result<Option<CheckIn>, DbError> {
+    check_ins::table
+        .filter(check_ins::goal_id.eq(goal.to_string()))
+        .filter(check_ins::day.eq(day))
+        .first::<CheckInRow>(conn)
+        .optional()?
+        .map(CheckIn::try_from)
+        .transpose()
+}
+
+/// Takes back the check-in of a goal on a day; false when there was none.
+pub fn delete(conn: &mut DbConn, goal: Uuid, day: NaiveDate) -> Result<bool, DbError> {
+    let deleted = diesel::delete(
+        check_ins::table
+            .filter(check_ins::goal_id.eq(goal.to_string()))
+            .filter(check_ins::day.eq(day)),
+    )
+    .execute(conn)?;
+    Ok(deleted == 1)
+}
+
+/// A page of a goal's check-ins from `from` to `to` (inclusive), oldest
+/// first, after the day `after` (exclusive).
+pub fn page(
+    conn: &mut DbConn,
+    goal: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+    after: Option<NaiveDate>,
+    limit: i64,
+) -> Result<Vec<CheckIn>, DbError> {
+    let mut query = check_ins::table
+        .filter(check_ins::goal_id.eq(goal.to_string()))
+        .filter(check_ins::day.ge(from))
+        .filter(check_ins::day.le(to))
+        .order(check_ins::day.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(check_ins::day.gt(after));
+    }
+    query
+        .load::<CheckInRow>(conn)?
+        .into_iter()
+        .map(CheckIn::try_from)
+        .collect()
+}
+
+/// Every day and status of a goal: what progress is computed from.
+pub fn history(conn: &mut DbConn, goal: Uuid) -> Result<Vec<(NaiveDate, CheckInStatus)>, DbError> {
+    check_ins::table
+        .filter(check_ins::goal_id.eq(goal.to_string()))
+        .select((check_ins::day, check_ins::status))
+        .load::<(NaiveDate, String)>(conn)?
+        .into_iter()
+        .map(|(day, status)| {
+            status
+                .parse()
+                .map(|status| (day, status))
+                .map_err(|_| DbError::Corrupt(format!("check-in of goal {goal} on {day}: status")))
+        })
+        .collect()
+}
+
+/// Every check-in on any goal of the member, for the export.
+pub fn all_of_member(conn: &mut DbConn, member: MemberId) -> Result<Vec<CheckIn>, DbError> {
+    check_ins::table
+        .inner_join(goals::table)
+        .filter(goals::member_id.eq(member.to_string()))
+        .select(check_ins::all_columns)
+        .order((check_ins::goal_id.asc(), check_ins::day.asc()))
+        .load::<CheckInRow>(conn)?
+        .into_iter()
+        .map(CheckIn::try_from)
+        .collect()
+}

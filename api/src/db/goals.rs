@@ -1,0 +1,200 @@
+//! The goals table.
+
+use super::{DbConn, DbError, schema::goals};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use diesel::prelude::*;
+use tether_domain::{Cadence, GoalKind, GoalTitle, MemberId, Text, Visibility};
+use uuid::Uuid;
+
+/// A goal as stored, parsed back into domain types.
+#[derive(Debug, Clone)]
+pub struct Goal {
+    /// Its id.
+    pub id: Uuid,
+    /// Whose goal.
+    pub member_id: MemberId,
+    /// Its title.
+    pub title: GoalTitle,
+    /// More words, if any.
+    pub description: Option<Text>,
+    /// Build or quit.
+    pub kind: GoalKind,
+    /// How often it is due.
+    pub cadence: Cadence,
+    /// When to remind, in the member's time zone.
+    pub reminder_time: Option<NaiveTime>,
+    /// Who may see it.
+    pub visibility: Visibility,
+    /// Its first local date.
+    pub started_on: NaiveDate,
+    /// When it was created.
+    pub created_at: NaiveDateTime,
+    /// When it last changed.
+    pub updated_at: NaiveDateTime,
+    /// When it was archived (deleted by its owner), if it was.
+    pub archived_at: Option<NaiveDateTime>,
+}
+
+#[derive(Queryable, Insertable, AsChangeset)]
+#[diesel(table_name = goals, treat_none_as_null = true)]
+struct GoalRow {
+    id: String,
+    member_id: String,
+    title: String,
+    description: Option<String>,
+    kind: String,
+    cadence: String,
+    cadence_times: Option<i32>,
+    cadence_days: Option<String>,
+    reminder_time: Option<String>,
+    visibility: String,
+    started_on: NaiveDate,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    archived_at: Option<NaiveDateTime>,
+}
+
+/// How a local time of day is stored.
+pub const TIME_OF_DAY: &str = "%H:%M";
+
+impl From<&Goal> for GoalRow {
+    fn from(goal: &Goal) -> Self {
+        let (cadence, cadence_times, cadence_days) = match goal.cadence {
+            Cadence::Daily => ("daily", None, None),
+            Cadence::Weekly { times } => ("weekly", Some(i32::from(times)), None),
+            Cadence::Days(set) => ("days", None, Some(set.names().join(","))),
+        };
+        Self {
+            id: goal.id.to_string(),
+            member_id: goal.member_id.to_string(),
+            title: goal.title.as_str().to_owned(),
+            description: goal.description.as_ref().map(|d| d.as_str().to_owned()),
+            kind: goal.kind.as_str().to_owned(),
+            cadence: cadence.to_owned(),
+            cadence_times,
+            cadence_days,
+            reminder_time: goal
+                .reminder_time
+                .map(|t| t.format(TIME_OF_DAY).to_string()),
+            visibility: goal.visibility.as_str().to_owned(),
+            started_on: goal.started_on,
+            created_at: goal.created_at,
+            updated_at: goal.updated_at,
+            archived_at: goal.archived_at,
+        }
+    }
+}
+
+impl TryFrom<GoalRow> for Goal {
+    type Error = DbError;
+
+    fn try_from(row: GoalRow) -> Result<Self, DbError> {
+        let corrupt = |what: &str| DbError::Corrupt(format!("goal {}: {what}", row.id));
+        let cadence = match (row.cadence.as_str(), row.cadence_times, &row.cadence_days) {
+            ("daily", _, _) => Ok(Cadence::Daily),
+            ("weekly", Some(times), _) => Cadence::weekly(i64::from(times)),
+            ("days", _, Some(days)) => Cadence::days(days.split(',')),
+            _ => return Err(corrupt("cadence")),
+        }
+        .map_err(|_| corrupt("cadence"))?;
+        Ok(Self {
+            id: Uuid::parse_str(&row.id).map_err(|_| corrupt("id"))?,
+            member_id: Uuid::parse_str(&row.member_id)
+                .map(MemberId::from_uuid)
+                .map_err(|_| corrupt("member_id"))?,
+            title: GoalTitle::parse(&row.title).map_err(|_| corrupt("title"))?,
+            description: row
+                .description
+                .as_deref()
+                .map(|d| Text::parse(d, Text::DESCRIPTION))
+                .transpose()
+                .map_err(|_| corrupt("description"))?
+                .flatten(),
+            kind: row.kind.parse().map_err(|_| corrupt("kind"))?,
+            cadence,
+            reminder_time: row
+                .reminder_time
+                .as_deref()
+                .map(|t| NaiveTime::parse_from_str(t, TIME_OF_DAY))
+                .transpose()
+                .map_err(|_| corrupt("reminder_time"))?,
+            visibility: row.visibility.parse().map_err(|_| corrupt("visibility"))?,
+            started_on: row.started_on,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            archived_at: row.archived_at,
+        })
+    }
+}
+
+fn parse_all(rows: Vec<GoalRow>) -> Result<Vec<Goal>, DbError> {
+    rows.into_iter().map(Goal::try_from).collect()
+}
+
+/// Stores a new goal.
+pub fn insert(conn: &mut DbConn, goal: &Goal) -> Result<(), DbError> {
+    diesel::insert_into(goals::table)
+        .values(GoalRow::from(goal))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The member's active goal with this id; `None` for another member's, an
+/// archived one, or none at all: to the caller these are the same.
+pub fn find_active(conn: &mut DbConn, member: MemberId, id: Uuid) -> Result<Option<Goal>, DbError> {
+    goals::table
+        .find(id.to_string())
+        .filter(goals::member_id.eq(member.to_string()))
+        .filter(goals::archived_at.is_null())
+        .first::<GoalRow>(conn)
+        .optional()?
+        .map(Goal::try_from)
+        .transpose()
+}
+
+/// A page of the member's active goals, oldest first, after the goal
+/// `after` (exclusive).
+pub fn page_active(
+    conn: &mut DbConn,
+    member: MemberId,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<Goal>, DbError> {
+    let mut query = goals::table
+        .filter(goals::member_id.eq(member.to_string()))
+        .filter(goals::archived_at.is_null())
+        .order(goals::id.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(goals::id.gt(after.to_string()));
+    }
+    parse_all(query.load(conn)?)
+}
+
+/// How many active goals the member has.
+pub fn count_active(conn: &mut DbConn, member: MemberId) -> Result<i64, DbError> {
+    Ok(goals::table
+        .filter(goals::member_id.eq(member.to_string()))
+        .filter(goals::archived_at.is_null())
+        .count()
+        .get_result(conn)?)
+}
+
+/// Writes the whole goal back.
+pub fn update(conn: &mut DbConn, goal: &Goal) -> Result<(), DbError> {
+    diesel::update(goals::table.find(goal.id.to_string()))
+        .set(GoalRow::from(goal))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Every goal of the member, archived ones too, for the export.
+pub fn all_of_member(conn: &mut DbConn, member: MemberId) -> Result<Vec<Goal>, DbError> {
+    parse_all(
+        goals::table
+            .filter(goals::member_id.eq(member.to_string()))
+            .order(goals::id.asc())
+            .load(conn)?,
+    )
+}

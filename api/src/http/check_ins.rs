@@ -1,0 +1,339 @@
+//! Check-ins: one a goal and local date, recorded with a PUT on the date so
+//! that a phone may send it as often as it likes.
+
+use super::{
+    error::{ApiError, FieldErrors, Problem},
+    extract::Caller,
+    goals::{goal_id, owned, today_of},
+    json::{Json, WholeNumber},
+    page::{self, Page},
+    parse,
+    schema::CheckInStatusName,
+    views::utc,
+};
+use crate::{
+    clock,
+    db::{self, DbConn, check_ins, check_ins::CheckIn, goals::Goal, milestones},
+    state::AppState,
+};
+use actix_web::{HttpResponse, http::header, web};
+use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tether_domain::{CheckInStatus, Mood, Text, check_in_date, check_status, progress};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+/// How a day went.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckInRequest {
+    /// `slipped` is for quit goals only.
+    #[schema(value_type = CheckInStatusName)]
+    pub status: String,
+    /// Up to 2,000 characters. Private to the member unless `note_shared`.
+    #[schema(max_length = 2000)]
+    pub note: Option<String>,
+    /// Whether partners who see the goal may read the note. Off unless set.
+    pub note_shared: Option<bool>,
+    /// How the member felt, 1 (low) to 5 (high).
+    #[schema(value_type = Option<i64>, minimum = 1, maximum = 5)]
+    pub mood: Option<WholeNumber>,
+}
+
+/// A recorded check-in.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CheckInView {
+    /// The member's local date.
+    pub date: NaiveDate,
+    /// How the day went.
+    #[schema(value_type = CheckInStatusName)]
+    pub status: &'static str,
+    /// The member's note.
+    pub note: Option<String>,
+    /// Whether partners may read the note.
+    pub note_shared: bool,
+    /// How the member felt, 1 to 5.
+    pub mood: Option<u8>,
+    /// When it was first recorded.
+    pub created_at: DateTime<Utc>,
+    /// When it was last replaced.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&CheckIn> for CheckInView {
+    fn from(check_in: &CheckIn) -> Self {
+        Self {
+            date: check_in.day,
+            status: check_in.status.as_str(),
+            note: check_in.note.as_ref().map(|note| note.as_str().to_owned()),
+            note_shared: check_in.note_shared,
+            mood: check_in.mood.map(Mood::get),
+            created_at: utc(check_in.created_at),
+            updated_at: utc(check_in.updated_at),
+        }
+    }
+}
+
+/// A date range and a page of it.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RangeQuery {
+    /// First date (inclusive); 29 days before `to` when left out.
+    #[param(value_type = Option<String>, format = Date)]
+    pub from: Option<String>,
+    /// Last date (inclusive); today when left out. At most 366 days after `from`.
+    #[param(value_type = Option<String>, format = Date)]
+    pub to: Option<String>,
+    /// Items per page, 1 to 200 (default 50).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 200)]
+    pub limit: Option<String>,
+    /// `next_cursor` of the page before.
+    pub cursor: Option<String>,
+}
+
+/// Longest range one listing covers, in days.
+const MAX_RANGE_DAYS: i64 = 366;
+
+/// The date in the path, named as a field when it does not parse.
+fn path_date(raw: &str) -> Result<NaiveDate, ApiError> {
+    parse::date(raw).map_err(|message| ApiError::Validation(FieldErrors::one("date", message)))
+}
+
+/// Records milestones the goal has newly reached; those recorded before keep
+/// their first date.
+pub fn record_milestones(
+    conn: &mut DbConn,
+    goal: &Goal,
+    today: NaiveDate,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
+    let history = check_ins::history(conn, goal.id)?;
+    let schedule = progress::Schedule {
+        kind: goal.kind,
+        cadence: goal.cadence,
+        started_on: goal.started_on,
+    };
+    let reached = progress::progress(&schedule, &history, today, 1).milestones;
+    milestones::record(conn, goal.id, &reached, now)?;
+    Ok(())
+}
+
+/// Records how a day went. The same PUT again changes nothing; a different
+/// one replaces the day's check-in. Days from the last 14 may be recorded,
+/// not before the goal started and not after today in the member's time
+/// zone.
+#[utoipa::path(
+    put,
+    path = "/v1/goals/{id}/check-ins/{date}",
+    tag = "check-ins",
+    security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "The goal"),
+        ("date" = NaiveDate, Path, description = "The member's local date"),
+    ),
+    request_body = CheckInRequest,
+    responses(
+        (status = 200, description = "Replaced the day's check-in", body = CheckInView),
+        (status = 201, description = "Recorded the day's first check-in", body = CheckInView,
+            headers(("Location" = String, description = "The check-in"))),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 404, description = "No such goal of the caller's", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is over 64 KiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each named (the date too: outside the 14-day window, before the start, in the future)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn put(
+    state: web::Data<AppState>,
+    Caller(member): Caller,
+    path: web::Path<(String, String)>,
+    Json(body): Json<CheckInRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let (raw_id, raw_date) = path.into_inner();
+    let id = goal_id(&raw_id)?;
+    let now = clock::now();
+    let (check_in, created) = state
+        .db
+        .run(move |conn| {
+            db::write(conn, |conn| {
+                let today = today_of(conn, member, now)?;
+                let goal = owned(conn, member, id)?;
+                let check_in = new_check_in(&goal, &raw_date, body, today, now)?;
+                let created = check_ins::upsert(conn, &check_in)?;
+                record_milestones(conn, &goal, today, now)?;
+                // Read back what is stored: a replaced check-in keeps its id
+                // and creation time.
+                let stored = check_ins::find(conn, goal.id, check_in.day)?
+                    .ok_or_else(|| ApiError::internal("check-in missing after upsert"))?;
+                Ok::<_, ApiError>((stored, created))
+            })
+        })
+        .await?;
+    let view = CheckInView::from(&check_in);
+    Ok(if created {
+        HttpResponse::Created()
+            .insert_header((
+                header::LOCATION,
+                format!("/v1/goals/{}/check-ins/{}", check_in.goal_id, check_in.day),
+            ))
+            .json(view)
+    } else {
+        HttpResponse::Ok().json(view)
+    })
+}
+
+fn new_check_in(
+    goal: &Goal,
+    raw_date: &str,
+    body: CheckInRequest,
+    today: NaiveDate,
+    now: NaiveDateTime,
+) -> Result<CheckIn, ApiError> {
+    let mut errors = FieldErrors::new();
+    let day = errors.check(
+        "date",
+        parse::date(raw_date)
+            .map_err(str::to_owned)
+            .and_then(|date| {
+                check_in_date(date, goal.started_on, today).map_err(|e| e.to_string())
+            }),
+    );
+    let status = errors.check(
+        "status",
+        body.status
+            .parse::<CheckInStatus>()
+            .map_err(|e| e.to_string())
+            .and_then(|status| check_status(goal.kind, status).map_err(|e| e.to_string())),
+    );
+    let note = match &body.note {
+        Some(raw) => errors.check("note", Text::parse(raw, Text::NOTE)),
+        None => Some(None),
+    };
+    let mood = match body.mood {
+        Some(WholeNumber(n)) => errors.check("mood", Mood::parse(n)).map(Some),
+        None => Some(None),
+    };
+    errors.into_result(|| {
+        Some(CheckIn {
+            id: Uuid::now_v7(),
+            goal_id: goal.id,
+            day: day?,
+            status: status?,
+            note: note?,
+            note_shared: body.note_shared.unwrap_or(false),
+            mood: mood?,
+            created_at: now,
+            updated_at: now,
+        })
+    })
+}
+
+/// The goal's check-ins in a date range, oldest first.
+#[utoipa::path(
+    get,
+    path = "/v1/goals/{id}/check-ins",
+    tag = "check-ins",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The goal"), RangeQuery),
+    responses(
+        (status = 200, description = "A page of check-ins", body = Page<CheckInView>),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 404, description = "No such goal of the caller's", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad date, range, limit or cursor", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list(
+    state: web::Data<AppState>,
+    Caller(member): Caller,
+    id: web::Path<String>,
+    query: web::Query<RangeQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let id = goal_id(&id)?;
+    let query = query.into_inner();
+    let now = clock::now();
+    let (items, limit) = state
+        .db
+        .run(move |conn| {
+            let today = today_of(conn, member, now)?;
+            let goal = owned(conn, member, id)?;
+            let mut errors = FieldErrors::new();
+            let to = match &query.to {
+                Some(raw) => errors.check("to", parse::date(raw)),
+                None => Some(today),
+            };
+            let from = match &query.from {
+                Some(raw) => errors.check("from", parse::date(raw)),
+                None => to.and_then(|to| to.checked_sub_days(Days::new(29))),
+            };
+            let limit = page::limit(query.limit.as_deref(), &mut errors);
+            let after = page::cursor(query.cursor.as_deref(), &mut errors, |raw| {
+                parse::date(raw).ok()
+            });
+            if let (Some(from), Some(to)) = (from, to) {
+                if from > to {
+                    errors.add("from", "must not be after to");
+                } else if (to - from).num_days() >= MAX_RANGE_DAYS {
+                    errors.add("to", "must be at most 366 days after from");
+                }
+            }
+            let (from, to) = errors.into_result(|| from.zip(to))?;
+            let items = check_ins::page(conn, goal.id, from, to, after, limit + 1)?;
+            Ok::<_, ApiError>((items, limit))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(page::page(
+        items,
+        limit,
+        |check_in| check_in.day.to_string(),
+        |check_in| CheckInView::from(check_in),
+    )))
+}
+
+/// Takes back the check-in of a day in the last 14.
+#[utoipa::path(
+    delete,
+    path = "/v1/goals/{id}/check-ins/{date}",
+    tag = "check-ins",
+    security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "The goal"),
+        ("date" = NaiveDate, Path, description = "The member's local date"),
+    ),
+    responses(
+        (status = 204, description = "Taken back"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 404, description = "No such goal of the caller's, or no check-in that day", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad date, or one outside the 14-day window", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn delete(
+    state: web::Data<AppState>,
+    Caller(member): Caller,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (raw_id, raw_date) = path.into_inner();
+    let id = goal_id(&raw_id)?;
+    let date = path_date(&raw_date)?;
+    let now = clock::now();
+    state
+        .db
+        .run(move |conn| {
+            db::write(conn, |conn| {
+                let today = today_of(conn, member, now)?;
+                let goal = owned(conn, member, id)?;
+                let day = check_in_date(date, goal.started_on, today)
+                    .map_err(|e| ApiError::Validation(FieldErrors::one("date", e.to_string())))?;
+                if !check_ins::delete(conn, goal.id, day)? {
+                    return Err(ApiError::NotFound);
+                }
+                // Taking back a slip can complete a milestone of days kept.
+                record_milestones(conn, &goal, today, now)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,466 @@
+//! Goals: what a member sets out to do or keep away from.
+
+use super::{
+    error::{ApiError, FieldErrors, Problem},
+    extract::Caller,
+    json::{Json, WholeNumber},
+    page::{self, Page},
+    parse,
+    patch::{Patch, set},
+    schema::{GoalKindName, VisibilityName, WeekdayName},
+    views::utc,
+};
+use crate::{
+    clock,
+    db::{self, DbConn, goals, goals::Goal, members},
+    state::AppState,
+};
+use actix_web::{HttpResponse, http::header, web};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tether_domain::{
+    Cadence, GoalKind, GoalTitle, MAX_ACTIVE_GOALS, MemberId, Text, Visibility, check_start,
+};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+/// How often a goal is due.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum CadenceBody {
+    /// Every day.
+    Daily,
+    /// A number of times in each ISO week (Monday to Sunday), on any days.
+    Weekly {
+        /// Times per week, 1 to 7.
+        #[schema(value_type = i64, minimum = 1, maximum = 7)]
+        times: WholeNumber,
+    },
+    /// On the given weekdays.
+    Days {
+        /// At least one weekday; repeats are dropped.
+        #[schema(value_type = Vec<WeekdayName>, min_items = 1)]
+        days: Vec<String>,
+    },
+}
+
+impl CadenceBody {
+    fn parse(&self) -> Result<Cadence, tether_domain::CadenceError> {
+        match self {
+            Self::Daily => Ok(Cadence::Daily),
+            Self::Weekly { times } => Cadence::weekly(times.0),
+            Self::Days { days } => Cadence::days(days.iter().map(String::as_str)),
+        }
+    }
+
+    fn of(cadence: Cadence) -> Self {
+        match cadence {
+            Cadence::Daily => Self::Daily,
+            Cadence::Weekly { times } => Self::Weekly {
+                times: WholeNumber(i64::from(times)),
+            },
+            Cadence::Days(set) => Self::Days {
+                days: set.names().into_iter().map(str::to_owned).collect(),
+            },
+        }
+    }
+}
+
+/// A new goal.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateGoalRequest {
+    /// 1 to 120 characters after trimming.
+    #[schema(
+        pattern = r"^\s*\S([\s\S]{0,118}\S)?\s*$",
+        example = "Walk for 20 minutes"
+    )]
+    pub title: String,
+    /// Up to 1,000 characters.
+    #[schema(max_length = 1000)]
+    pub description: Option<String>,
+    /// Build something up, or quit something.
+    #[schema(value_type = GoalKindName)]
+    pub kind: String,
+    /// How often it is due.
+    pub cadence: CadenceBody,
+    /// A local time of day for the reminder, `HH:MM`.
+    #[schema(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "19:30")]
+    pub reminder_time: Option<String>,
+    /// Who may see it; private unless said otherwise.
+    #[schema(value_type = Option<VisibilityName>)]
+    pub visibility: Option<String>,
+    /// The first day, a local date not in the future (and not before 1900);
+    /// today when left out.
+    #[schema(format = Date, example = "2026-11-01")]
+    pub started_on: Option<String>,
+}
+
+/// Changes to a goal. Its kind, cadence and start stay as they were: they
+/// decide how its history is counted, so changing them would rewrite it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateGoalRequest {
+    /// 1 to 120 characters after trimming.
+    #[serde(default)]
+    #[schema(value_type = String, pattern = r"^\s*\S([\s\S]{0,118}\S)?\s*$")]
+    pub title: Patch<String>,
+    /// Up to 1,000 characters; null clears it.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, max_length = 1000)]
+    pub description: Patch<String>,
+    /// `HH:MM`; null turns the reminder off.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+    pub reminder_time: Patch<String>,
+    /// Who may see it.
+    #[serde(default)]
+    #[schema(value_type = VisibilityName)]
+    pub visibility: Patch<String>,
+}
+
+/// A goal as its owner sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GoalView {
+    /// Its id.
+    pub id: Uuid,
+    /// Its title.
+    pub title: String,
+    /// More words, if any.
+    pub description: Option<String>,
+    /// Build or quit.
+    #[schema(value_type = GoalKindName)]
+    pub kind: &'static str,
+    /// How often it is due.
+    pub cadence: CadenceBody,
+    /// When the reminder comes, in the owner's time zone.
+    #[schema(example = "19:30")]
+    pub reminder_time: Option<String>,
+    /// Who may see it.
+    #[schema(value_type = VisibilityName)]
+    pub visibility: &'static str,
+    /// Its first local date.
+    pub started_on: NaiveDate,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&Goal> for GoalView {
+    fn from(goal: &Goal) -> Self {
+        Self {
+            id: goal.id,
+            title: goal.title.as_str().to_owned(),
+            description: goal.description.as_ref().map(|d| d.as_str().to_owned()),
+            kind: goal.kind.as_str(),
+            cadence: CadenceBody::of(goal.cadence),
+            reminder_time: goal.reminder_time.map(|t| t.format("%H:%M").to_string()),
+            visibility: goal.visibility.as_str(),
+            started_on: goal.started_on,
+            created_at: utc(goal.created_at),
+            updated_at: utc(goal.updated_at),
+        }
+    }
+}
+
+/// Paging through a list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Items per page, 1 to 200 (default 50).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 200)]
+    pub limit: Option<String>,
+    /// `next_cursor` of the page before.
+    pub cursor: Option<String>,
+}
+
+/// A goal id from the path. One that is not a UUID names no goal: 404, like
+/// any other goal the caller cannot see.
+pub fn goal_id(raw: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(raw).map_err(|_| ApiError::NotFound)
+}
+
+/// The caller's active goal, or 404.
+pub fn owned(conn: &mut DbConn, member: MemberId, id: Uuid) -> Result<Goal, ApiError> {
+    goals::find_active(conn, member, id)?.ok_or(ApiError::NotFound)
+}
+
+/// The caller's today, in their time zone; 401 when the account is gone.
+pub fn today_of(
+    conn: &mut DbConn,
+    member: MemberId,
+    now: NaiveDateTime,
+) -> Result<NaiveDate, ApiError> {
+    let member = members::find(conn, member)?.ok_or(ApiError::Unauthorized(
+        "The access token is invalid or expired.",
+    ))?;
+    Ok(member.profile.timezone.today(now.and_utc()))
+}
+
+fn new_goal(
+    body: &CreateGoalRequest,
+    member: MemberId,
+    today: NaiveDate,
+    now: NaiveDateTime,
+) -> Result<Goal, ApiError> {
+    let mut errors = FieldErrors::new();
+    let title = errors.check("title", GoalTitle::parse(&body.title));
+    let description = match &body.description {
+        Some(raw) => errors.check("description", Text::parse(raw, Text::DESCRIPTION)),
+        None => Some(None),
+    };
+    let kind = errors.check("kind", body.kind.parse::<GoalKind>());
+    let cadence = errors.check("cadence", body.cadence.parse());
+    let reminder_time = match &body.reminder_time {
+        Some(raw) => errors
+            .check("reminder_time", parse::time_of_day(raw))
+            .map(Some),
+        None => Some(None),
+    };
+    let visibility = match &body.visibility {
+        Some(raw) => errors.check("visibility", raw.parse::<Visibility>()),
+        None => Some(Visibility::Private),
+    };
+    let started_on = match &body.started_on {
+        Some(raw) => errors.check(
+            "started_on",
+            parse::date(raw)
+                .map_err(str::to_owned)
+                .and_then(|date| check_start(date, today).map_err(|e| e.to_string())),
+        ),
+        None => Some(today),
+    };
+    errors.into_result(|| {
+        Some(Goal {
+            id: Uuid::now_v7(),
+            member_id: member,
+            title: title?,
+            description: description?,
+            kind: kind?,
+            cadence: cadence?,
+            reminder_time: reminder_time?,
+            visibility: visibility?,
+            started_on: started_on?,
+            created_at: now,
+            updated_at: now,
+            archived_at: None,
+        })
+    })
+}
+
+/// Sets a new goal.
+#[utoipa::path(
+    post,
+    path = "/v1/goals",
+    tag = "goals",
+    security(("bearer" = [])),
+    request_body = CreateGoalRequest,
+    responses(
+        (status = 201, description = "Created", body = GoalView,
+            headers(("Location" = String, description = "The new goal"))),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 409, description = "The member has 50 active goals already", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is over 64 KiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each named", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create(
+    state: web::Data<AppState>,
+    Caller(member): Caller,
+    Json(body): Json<CreateGoalRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let now = clock::now();
+    let goal = state
+        .db
+        .run(move |conn| {
+            db::write(conn, |conn| {
+                let today = today_of(conn, member, now)?;
+                let goal = new_goal(&body, member, today, now)?;
+                members::lock(conn, member)?;
+                if goals::count_active(conn, member)? >= MAX_ACTIVE_GOALS as i64 {
+                    return Err(ApiError::Conflict(
+                        "You have 50 active goals, the most there can be; archive one to make room.",
+                    ));
+                }
+                goals::insert(conn, &goal)?;
+                Ok(goal)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/v1/goals/{}", goal.id)))
+        .json(GoalView::from(&goal)))
+}
+
+/// The caller's active goals, oldest first.
+#[utoipa::path(
+    get,
+    path = "/v1/goals",
+    tag = "goals",
+    security(("bearer" = [])),
+    params(ListQuery),
+    responses(
+        (status = 200, description = "A page of goals", body = Page<GoalView>),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 422, description = "A bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list(
+    state: web::Data<AppState>,
+    Caller(member): Caller,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let mut errors = FieldErrors::new();
+    let limit = page::limit(query.limit.as_deref(), &mut errors);
+    let after = page::cursor(query.cursor.as_deref(), &mut errors, |raw| {
+        Uuid::parse_str(raw).ok()
+    });
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let goals = state
+        .db
+        .run(move |conn| goals::page_active(conn, member, after, limit + 1))
+        .await?;
+    Ok(HttpResponse::Ok().json(page::page(
+        goals,
+        limit,
+        |goal| goal.id.to_string(),
+        |goal| GoalView::from(goal),
+    )))
+}
+
+/// One of the caller's active goals.
+#[utoipa::path(
+    get,
+    path = "/v1/goals/{id}",
+    tag = "goals",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The goal")),
+    responses(
+        (status = 200, description = "The goal", body = GoalView),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 404, description = "No such goal of the caller's", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get(
+    state: web::Data<AppState>,
+    Caller(member): Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = goal_id(&id)?;
+    let goal = state.db.run(move |conn| owned(conn, member, id)).await?;
+    Ok(HttpResponse::Ok().json(GoalView::from(&goal)))
+}
+
+/// Changes a goal's title, description, reminder or visibility.
+#[utoipa::path(
+    patch,
+    path = "/v1/goals/{id}",
+    tag = "goals",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The goal")),
+    request_body = UpdateGoalRequest,
+    responses(
+        (status = 200, description = "The changed goal", body = GoalView),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 404, description = "No such goal of the caller's", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is over 64 KiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each named", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn update(
+    state: web::Data<AppState>,
+    Caller(member): Caller,
+    id: web::Path<String>,
+    Json(body): Json<UpdateGoalRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = goal_id(&id)?;
+    let now = clock::now();
+    let goal = state
+        .db
+        .run(move |conn| {
+            db::write(conn, |conn| {
+                let mut goal = owned(conn, member, id)?;
+                apply(&mut goal, body)?;
+                goal.updated_at = now;
+                goals::update(conn, &goal)?;
+                Ok::<_, ApiError>(goal)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(GoalView::from(&goal)))
+}
+
+fn apply(goal: &mut Goal, body: UpdateGoalRequest) -> Result<(), ApiError> {
+    let mut errors = FieldErrors::new();
+    let e = &mut errors;
+    let title = body
+        .title
+        .required(e, "title")
+        .and_then(|raw| e.check("title", GoalTitle::parse(&raw)));
+    let visibility = body
+        .visibility
+        .required(e, "visibility")
+        .and_then(|raw| e.check("visibility", raw.parse::<Visibility>()));
+    let description = body
+        .description
+        .nullable(|raw| e.check("description", Text::parse(&raw, Text::DESCRIPTION)));
+    let reminder_time = body
+        .reminder_time
+        .nullable(|raw| e.check("reminder_time", parse::time_of_day(&raw)).map(Some));
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    set(&mut goal.title, title);
+    set(&mut goal.visibility, visibility);
+    set(&mut goal.description, description);
+    set(&mut goal.reminder_time, reminder_time);
+    Ok(())
+}
+
+/// Archives a goal: it leaves the list and stops taking check-ins; its
+/// history is kept and stays in the export.
+#[utoipa::path(
+    delete,
+    path = "/v1/goals/{id}",
+    tag = "goals",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The goal")),
+    responses(
+        (status = 204, description = "Archived"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 404, description = "No such goal of the caller's (or archived already)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn archive(
+    state: web::Data<AppState>,
+    Caller(member): Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = goal_id(&id)?;
+    let now = clock::now();
+    state
+        .db
+        .run(move |conn| {
+            db::write(conn, |conn| {
+                let mut goal = owned(conn, member, id)?;
+                goal.archived_at = Some(now);
+                goal.updated_at = now;
+                goals::update(conn, &goal)?;
+                Ok::<_, ApiError>(())
+            })
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

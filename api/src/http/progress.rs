@@ -1,0 +1,215 @@
+//! A goal's progress: streaks, strength, completion, quit counts,
+//! milestones and a day-by-day chart, all computed by the domain.
+
+use super::{
+    check_ins::record_milestones,
+    error::{ApiError, FieldErrors, Problem},
+    extract::Caller,
+    goals::{goal_id, owned, today_of},
+};
+use crate::{
+    clock,
+    db::{self, check_ins, milestones},
+    state::AppState,
+};
+use actix_web::{HttpResponse, web};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use tether_domain::progress::{self, StreakUnit};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+super::schema::names!(
+    /// The unit of a goal's streaks.
+    StreakUnitName, "StreakUnit", "days for daily goals and goals on given weekdays; weeks for weekly goals.",
+    ["days", "weeks"]
+);
+super::schema::names!(
+    /// How a day of the chart looks.
+    DayStateName, "DayState",
+    "done, skipped, slipped: the check-in; missed: due and passed without one; not_due: nothing was due; pending: due today, not yet checked in.",
+    ["done", "skipped", "slipped", "missed", "not_due", "pending"]
+);
+super::schema::names!(
+    /// What a milestone counts.
+    MetricName, "MilestoneMetric", "streak (build goals, in the goal's unit) or days_kept (quit goals).",
+    ["streak", "days_kept"]
+);
+
+/// How long a chart to draw.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProgressQuery {
+    /// Days in the chart, ending today: 1 to 366 (default 90).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 366)]
+    pub days: Option<String>,
+}
+
+/// Where a goal stands, compared only with its own past.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProgressView {
+    /// The goal.
+    pub goal_id: Uuid,
+    /// The member's today, in their time zone, that this was computed for.
+    pub today: NaiveDate,
+    /// The unit of the streaks.
+    #[schema(value_type = StreakUnitName)]
+    pub unit: &'static str,
+    /// Kept periods in a row up to now; today (or this week) not yet checked
+    /// in does not break it, and rest days keep it.
+    pub current_streak: u32,
+    /// The longest run ever; a slip or a miss does not take it away.
+    pub best_streak: u32,
+    /// Habit strength, 0 to 100: rises with each kept period and falls by
+    /// a share after a miss or a slip, never to zero at once.
+    #[schema(minimum = 0, maximum = 100)]
+    pub strength: u8,
+    /// Share of due periods kept (rest days not counted).
+    pub completion: CompletionView,
+    /// Quit goals only.
+    pub quit: Option<QuitView>,
+    /// Milestones reached, each recorded once, in the order reached.
+    pub milestones: Vec<MilestoneView>,
+    /// One entry a day, oldest first, ending today.
+    pub series: Vec<DayView>,
+}
+
+/// Completion rates, 0 to 1; null where nothing was due.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CompletionView {
+    /// Over the last 7 days.
+    #[schema(minimum = 0, maximum = 1)]
+    pub last_7_days: Option<f64>,
+    /// Over the last 30 days.
+    #[schema(minimum = 0, maximum = 1)]
+    pub last_30_days: Option<f64>,
+    /// Over the last 90 days.
+    #[schema(minimum = 0, maximum = 1)]
+    pub last_90_days: Option<f64>,
+}
+
+/// A quit goal's counts. A slip takes away its own day, never the ones before.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuitView {
+    /// Days since the start without a slip (today once checked in).
+    pub days_kept: u32,
+    /// Days since the last slip; null when there was none.
+    pub days_since_last_slip: Option<u32>,
+    /// Slips recorded.
+    pub slips: u32,
+}
+
+/// A milestone reached.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MilestoneView {
+    /// What reached it.
+    #[schema(value_type = MetricName)]
+    pub metric: String,
+    /// 1, 3, 7, 14, 30, 60, 90, 180, 365, then every 365 more.
+    pub threshold: i32,
+    /// The local date it was reached.
+    pub reached_on: NaiveDate,
+}
+
+/// One day of the chart.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DayView {
+    /// The local date.
+    pub date: NaiveDate,
+    /// How it looks.
+    #[schema(value_type = DayStateName)]
+    pub state: &'static str,
+}
+
+/// The goal's progress, computed in the member's time zone.
+#[utoipa::path(
+    get,
+    path = "/v1/goals/{id}/progress",
+    tag = "check-ins",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The goal"), ProgressQuery),
+    responses(
+        (status = 200, description = "The goal's progress", body = ProgressView),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 404, description = "No such goal of the caller's", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad number of days", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get(
+    state: web::Data<AppState>,
+    Caller(member): Caller,
+    id: web::Path<String>,
+    query: web::Query<ProgressQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let id = goal_id(&id)?;
+    let days = match query.days.as_deref().map(str::parse::<u32>) {
+        None => 90,
+        Some(Ok(days @ 1..=366)) => days,
+        Some(_) => {
+            return Err(ApiError::Validation(FieldErrors::one(
+                "days",
+                "must be a whole number from 1 to 366",
+            )));
+        }
+    };
+    let now = clock::now();
+    let view = state
+        .db
+        .run(move |conn| {
+            // A quit goal reaches days-kept milestones by time passing, with
+            // no check-in to record them: reading progress records them too.
+            db::write(conn, |conn| {
+                let today = today_of(conn, member, now)?;
+                let goal = owned(conn, member, id)?;
+                record_milestones(conn, &goal, today, now)?;
+                let history = check_ins::history(conn, goal.id)?;
+                let recorded = milestones::of_goal(conn, goal.id)?;
+                let schedule = progress::Schedule {
+                    kind: goal.kind,
+                    cadence: goal.cadence,
+                    started_on: goal.started_on,
+                };
+                let progress = progress::progress(&schedule, &history, today, days);
+                Ok::<_, ApiError>(ProgressView {
+                    goal_id: goal.id,
+                    today,
+                    unit: match progress.unit {
+                        StreakUnit::Days => "days",
+                        StreakUnit::Weeks => "weeks",
+                    },
+                    current_streak: progress.current_streak,
+                    best_streak: progress.best_streak,
+                    strength: progress.strength,
+                    completion: CompletionView {
+                        last_7_days: progress.completion.last_7_days,
+                        last_30_days: progress.completion.last_30_days,
+                        last_90_days: progress.completion.last_90_days,
+                    },
+                    quit: progress.quit.map(|quit| QuitView {
+                        days_kept: quit.days_kept,
+                        days_since_last_slip: quit.days_since_last_slip,
+                        slips: quit.slips,
+                    }),
+                    milestones: recorded
+                        .into_iter()
+                        .map(|row| MilestoneView {
+                            metric: row.metric,
+                            threshold: row.threshold,
+                            reached_on: row.reached_on,
+                        })
+                        .collect(),
+                    series: progress
+                        .series
+                        .into_iter()
+                        .map(|(date, state)| DayView {
+                            date,
+                            state: state.as_str(),
+                        })
+                        .collect(),
+                })
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}

@@ -1,0 +1,3 @@
+DROP TABLE milestones;
+DROP TABLE check_ins;
+DROP TABLE goals;
