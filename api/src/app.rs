@@ -4,7 +4,12 @@ use crate::{
     auth::{access::AccessTokens, key, password::Hasher},
     config::Config,
     db::Db,
-    http::{self, error::ApiError, json::MAX_BODY, throttle::Throttle},
+    http::{
+        self,
+        error::{ApiError, FieldErrors},
+        json::{self, MAX_BODY},
+        throttle::Throttle,
+    },
     openapi,
     state::AppState,
     telemetry,
@@ -70,7 +75,14 @@ pub fn start(config: &Config) -> Result<Running, StartError> {
                 ApiError::BadRequest(format!("A path parameter is not valid: {error}.")).into()
             }))
             .app_data(web::QueryConfig::default().error_handler(|error, _| {
-                ApiError::BadRequest(format!("The query string is not valid: {error}.")).into()
+                // Every query field is read as text and parsed by its
+                // handler; what fails here is the query's shape (a field
+                // given twice), which the message names.
+                let message = error.to_string();
+                let message = message
+                    .strip_prefix("Query deserialize error: ")
+                    .unwrap_or(&message);
+                ApiError::Validation(FieldErrors::one(json::field_of(".", message), message)).into()
             }))
             .configure(http::routes)
             .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))

@@ -86,6 +86,7 @@ pub struct SessionView {
 
 /// Creates an account and signs it in.
 #[utoipa::path(
+    operation_id = "register",
     post,
     path = "/v1/auth/register",
     tag = "accounts",
@@ -158,6 +159,7 @@ pub async fn register(
 
 /// Signs in with email and password.
 #[utoipa::path(
+    operation_id = "login",
     post,
     path = "/v1/auth/login",
     tag = "accounts",
@@ -220,6 +222,7 @@ pub async fn login(
 /// Exchanges a refresh token for a new pair. The presented token is spent;
 /// presenting it again revokes every session descended from the same login.
 #[utoipa::path(
+    operation_id = "refresh",
     post,
     path = "/v1/auth/refresh",
     tag = "accounts",
@@ -270,6 +273,7 @@ pub async fn refresh(
 
 /// Ends the session the refresh token belongs to, on this device.
 #[utoipa::path(
+    operation_id = "logout",
     post,
     path = "/v1/auth/logout",
     tag = "accounts",

@@ -25,29 +25,82 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 /// How often a goal is due.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum CadenceBody {
-    /// Every day.
-    Daily,
+    /// Every day. (A struct variant, unlike a unit one, refuses extra fields.)
+    Daily {},
     /// A number of times in each ISO week (Monday to Sunday), on any days.
     Weekly {
         /// Times per week, 1 to 7.
-        #[schema(value_type = i64, minimum = 1, maximum = 7)]
         times: WholeNumber,
     },
     /// On the given weekdays.
     Days {
         /// At least one weekday; repeats are dropped.
-        #[schema(value_type = Vec<WeekdayName>, min_items = 1)]
         days: Vec<String>,
     },
 }
 
+// Written by hand: utoipa's derive leaves out that each form takes no other
+// fields, and the spec must say what the server refuses.
+impl utoipa::PartialSchema for CadenceBody {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::{
+            ObjectBuilder,
+            schema::{AdditionalProperties, ArrayBuilder, OneOfBuilder, Type},
+        };
+        let form = |name: &str, description: &str| {
+            ObjectBuilder::new()
+                .description(Some(description))
+                .property(
+                    "type",
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .enum_values(Some([name])),
+                )
+                .required("type")
+                .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+        };
+        OneOfBuilder::new()
+            .description(Some("How often a goal is due."))
+            .item(form("daily", "Every day."))
+            .item(
+                form(
+                    "weekly",
+                    "A number of times in each ISO week (Monday to Sunday), on any days.",
+                )
+                .property(
+                    "times",
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .minimum(Some(1))
+                        .maximum(Some(7))
+                        .description(Some("Times per week, 1 to 7.")),
+                )
+                .required("times"),
+            )
+            .item(
+                form("days", "On the given weekdays.")
+                    .property(
+                        "days",
+                        ArrayBuilder::new()
+                            .items(WeekdayName::schema())
+                            .min_items(Some(1))
+                            .description(Some("At least one weekday; repeats are dropped.")),
+                    )
+                    .required("days"),
+            )
+            .into()
+    }
+}
+
+impl ToSchema for CadenceBody {}
+
 impl CadenceBody {
     fn parse(&self) -> Result<Cadence, tether_domain::CadenceError> {
         match self {
-            Self::Daily => Ok(Cadence::Daily),
+            Self::Daily {} => Ok(Cadence::Daily),
             Self::Weekly { times } => Cadence::weekly(times.0),
             Self::Days { days } => Cadence::days(days.iter().map(String::as_str)),
         }
@@ -55,7 +108,7 @@ impl CadenceBody {
 
     fn of(cadence: Cadence) -> Self {
         match cadence {
-            Cadence::Daily => Self::Daily,
+            Cadence::Daily => Self::Daily {},
             Cadence::Weekly { times } => Self::Weekly {
                 times: WholeNumber(i64::from(times)),
             },
@@ -171,7 +224,8 @@ pub struct ListQuery {
     /// Items per page, 1 to 200 (default 50).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 200)]
     pub limit: Option<String>,
-    /// `next_cursor` of the page before.
+    /// `next_cursor` of the page before: the goals after this one.
+    #[param(value_type = Option<String>, format = Uuid)]
     pub cursor: Option<String>,
 }
 
@@ -251,6 +305,7 @@ fn new_goal(
 
 /// Sets a new goal.
 #[utoipa::path(
+    operation_id = "create_goal",
     post,
     path = "/v1/goals",
     tag = "goals",
@@ -298,6 +353,7 @@ pub async fn create(
 
 /// The caller's active goals, oldest first.
 #[utoipa::path(
+    operation_id = "list_goals",
     get,
     path = "/v1/goals",
     tag = "goals",
@@ -318,7 +374,7 @@ pub async fn list(
     let mut errors = FieldErrors::new();
     let limit = page::limit(query.limit.as_deref(), &mut errors);
     let after = page::cursor(query.cursor.as_deref(), &mut errors, |raw| {
-        Uuid::parse_str(raw).ok()
+        Uuid::parse_str(raw).map_err(|_| "must be a goal id, such as a next_cursor")
     });
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
@@ -337,6 +393,7 @@ pub async fn list(
 
 /// One of the caller's active goals.
 #[utoipa::path(
+    operation_id = "get_goal",
     get,
     path = "/v1/goals/{id}",
     tag = "goals",
@@ -361,6 +418,7 @@ pub async fn get(
 
 /// Changes a goal's title, description, reminder or visibility.
 #[utoipa::path(
+    operation_id = "update_goal",
     patch,
     path = "/v1/goals/{id}",
     tag = "goals",
@@ -431,6 +489,7 @@ fn apply(goal: &mut Goal, body: UpdateGoalRequest) -> Result<(), ApiError> {
 /// Archives a goal: it leaves the list and stops taking check-ins; its
 /// history is kept and stays in the export.
 #[utoipa::path(
+    operation_id = "archive_goal",
     delete,
     path = "/v1/goals/{id}",
     tag = "goals",

@@ -16,6 +16,7 @@ pub struct Status {
 
 /// The process is up and answering.
 #[utoipa::path(
+    operation_id = "health",
     get,
     path = "/v1/health",
     tag = "health",
@@ -27,6 +28,7 @@ pub async fn health() -> HttpResponse {
 
 /// The process can serve requests: its database answers.
 #[utoipa::path(
+    operation_id = "ready",
     get,
     path = "/v1/ready",
     tag = "health",

@@ -99,7 +99,7 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
 
 // serde names a missing or repeated field only in its message, and the
 // path then points at the object that holds it; an unknown field is in both.
-fn field_of(path: &str, message: &str) -> String {
+pub fn field_of(path: &str, message: &str) -> String {
     let named = message.split('`').nth(1).filter(|_| {
         ["missing field", "unknown field", "duplicate field"]
             .iter()

@@ -153,6 +153,7 @@ const UNAUTHORIZED: &str = "The access token is invalid or expired.";
 
 /// The caller's profile.
 #[utoipa::path(
+    operation_id = "get_me",
     get,
     path = "/v1/me",
     tag = "me",
@@ -175,6 +176,7 @@ pub async fn get(state: web::Data<AppState>, Caller(id): Caller) -> Result<HttpR
 
 /// Changes the caller's profile.
 #[utoipa::path(
+    operation_id = "update_me",
     patch,
     path = "/v1/me",
     tag = "me",
@@ -277,6 +279,7 @@ fn apply(member: &mut Member, body: UpdateMeRequest, now: DateTime<Utc>) -> Resu
 
 /// Everything stored about the caller, as one JSON document.
 #[utoipa::path(
+    operation_id = "export_me",
     get,
     path = "/v1/me/export",
     tag = "me",
@@ -361,6 +364,7 @@ pub async fn export(
 /// Erases the caller's account and everything that belongs to it. There is
 /// no undo.
 #[utoipa::path(
+    operation_id = "delete_me",
     delete,
     path = "/v1/me",
     tag = "me",

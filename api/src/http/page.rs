@@ -1,8 +1,9 @@
 //! Cursor pagination: `?limit=` (default 50, at most 200) and `?cursor=`,
-//! answered as `{items, next_cursor}`. Cursors are opaque to clients.
+//! answered as `{items, next_cursor}`. A cursor is the key of the last item
+//! of a page (an id, a date): any well-formed key is a position in the
+//! order, so a client may also start from one of its own.
 
 use super::error::FieldErrors;
-use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -33,21 +34,12 @@ pub fn limit(raw: Option<&str>, errors: &mut FieldErrors) -> i64 {
 }
 
 /// The position a `?cursor=` stands for, parsed by `parse`.
-pub fn cursor<T>(
+pub fn cursor<T, E: std::fmt::Display>(
     raw: Option<&str>,
     errors: &mut FieldErrors,
-    parse: impl FnOnce(&str) -> Option<T>,
+    parse: impl FnOnce(&str) -> Result<T, E>,
 ) -> Option<T> {
-    let raw = raw?;
-    let position = URL_SAFE_NO_PAD
-        .decode(raw)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| parse(&text));
-    if position.is_none() {
-        errors.add("cursor", "is not a cursor from an earlier page");
-    }
-    position
+    errors.check("cursor", parse(raw?))
 }
 
 /// Builds a page from up to `limit + 1` loaded items: the extra one only
@@ -62,13 +54,7 @@ pub fn page<T, V>(
     let more = items.len() > limit;
     items.truncate(limit);
     Page {
-        next_cursor: more
-            .then(|| {
-                items
-                    .last()
-                    .map(|last| URL_SAFE_NO_PAD.encode(position(last)))
-            })
-            .flatten(),
+        next_cursor: more.then(|| items.last().map(&position)).flatten(),
         items: items.iter().map(view).collect(),
     }
 }

@@ -123,6 +123,7 @@ pub struct DayView {
 
 /// The goal's progress, computed in the member's time zone.
 #[utoipa::path(
+    operation_id = "get_progress",
     get,
     path = "/v1/goals/{id}/progress",
     tag = "check-ins",

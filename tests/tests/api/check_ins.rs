@@ -273,14 +273,23 @@ async fn list_and_take_back() {
     .await
     .unwrap();
     assert_eq!(next["items"][0]["date"], ago(today, 1));
+    let inverted: Value = get(format!("?from={}&to={}", ago(today, 1), ago(today, 9)))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        inverted["items"],
+        json!([]),
+        "a range that ends before it begins holds nothing"
+    );
     for (query, field) in [
-        (
-            format!("?from={}&to={}", ago(today, 1), ago(today, 2)),
-            "from",
-        ),
-        ("?from=2020-01-01&to=2026-01-01".to_owned(), "to"),
         ("?from=someday".to_owned(), "from"),
+        ("?to=2026-02-30".to_owned(), "to"),
         ("?limit=500".to_owned(), "limit"),
+        ("?cursor=tomorrow".to_owned(), "cursor"),
+        ("?limit=1&limit=2".to_owned(), "limit"),
     ] {
         let response = get(query.clone()).await.unwrap();
         assert_eq!(

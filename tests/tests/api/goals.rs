@@ -129,6 +129,7 @@ async fn create_names_every_bad_field() {
         json!({"type": "days", "days": []}),
         json!({"type": "days", "days": ["funday"]}),
         json!({"type": "hourly"}),
+        json!({"type": "daily", "times": 3}),
         json!({"type": "weekly"}),
         json!({"type": "weekly", "times": 2.5}),
         json!("daily"),

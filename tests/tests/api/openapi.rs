@@ -19,8 +19,15 @@ fn committed_spec_matches_the_code() {
 fn every_operation_documents_its_errors() {
     let spec: serde_json::Value =
         serde_json::from_str(&tether_api::openapi::spec_json().unwrap()).unwrap();
+    let mut operation_ids = std::collections::HashSet::new();
     for (path, item) in spec["paths"].as_object().unwrap() {
         for (method, operation) in item.as_object().unwrap() {
+            let id = operation["operationId"].as_str().unwrap_or_default();
+            assert!(!id.is_empty(), "{method} {path} has no operationId");
+            assert!(
+                operation_ids.insert(id.to_owned()),
+                "operationId {id} is used twice"
+            );
             let responses = operation["responses"].as_object().unwrap();
             let secured = operation.get("security").is_some();
             let has_body = operation.get("requestBody").is_some();
