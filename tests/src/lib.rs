@@ -265,19 +265,21 @@ impl TestApp {
         .unwrap()
     }
 
-    /// A goal's progress.
-    pub async fn progress(&self, account: &Account, goal: &str) -> Value {
+    /// GETs `path` as `account`, expecting 200, and reads the JSON.
+    pub async fn get_json(&self, account: &Account, path: &str) -> Value {
         let response = self
-            .authed(
-                reqwest::Method::GET,
-                &format!("/v1/goals/{goal}/progress"),
-                &account.access,
-            )
+            .authed(reqwest::Method::GET, path, &account.access)
             .send()
             .await
             .unwrap();
-        assert_eq!(response.status(), 200, "reading progress");
+        assert_eq!(response.status(), 200, "GET {path}");
         response.json().await.unwrap()
+    }
+
+    /// A goal's progress.
+    pub async fn progress(&self, account: &Account, goal: &str) -> Value {
+        self.get_json(account, &format!("/v1/goals/{goal}/progress"))
+            .await
     }
 }
 

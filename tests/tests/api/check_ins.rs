@@ -388,17 +388,8 @@ async fn progress_matches_the_hand_computed_answer() {
     assert_eq!(series[0]["state"], "not_due");
 
     let short: Value = app
-        .authed(
-            Method::GET,
-            &format!("/v1/goals/{goal}/progress?days=7"),
-            &sam.access,
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json(&sam, &format!("/v1/goals/{goal}/progress?days=7"))
+        .await;
     assert_eq!(short["series"].as_array().unwrap().len(), 7);
     for days in ["0", "367", "many"] {
         let response = app

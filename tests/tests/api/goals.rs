@@ -62,26 +62,10 @@ async fn create_each_kind_of_goal() {
     );
 
     let fetched: Value = app
-        .authed(
-            Method::GET,
-            &format!("/v1/goals/{}", quit["id"].as_str().unwrap()),
-            &sam.access,
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json(&sam, &format!("/v1/goals/{}", quit["id"].as_str().unwrap()))
+        .await;
     assert_eq!(fetched, quit);
-    let list: Value = app
-        .authed(Method::GET, "/v1/goals", &sam.access)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json(&sam, "/v1/goals").await;
     let ids: Vec<&Value> = list["items"]
         .as_array()
         .unwrap()
@@ -187,28 +171,12 @@ async fn goals_come_in_pages() {
     for _ in 0..3 {
         app.create_goal(&sam, walk()).await;
     }
-    let first: Value = app
-        .authed(Method::GET, "/v1/goals?limit=2", &sam.access)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let first: Value = app.get_json(&sam, "/v1/goals?limit=2").await;
     assert_eq!(first["items"].as_array().unwrap().len(), 2);
     let cursor = first["next_cursor"].as_str().unwrap();
     let second: Value = app
-        .authed(
-            Method::GET,
-            &format!("/v1/goals?limit=2&cursor={cursor}"),
-            &sam.access,
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json(&sam, &format!("/v1/goals?limit=2&cursor={cursor}"))
+        .await;
     assert_eq!(second["items"].as_array().unwrap().len(), 1);
     assert_eq!(second["next_cursor"], Value::Null);
     assert_ne!(second["items"][0]["id"], first["items"][1]["id"]);
@@ -328,24 +296,10 @@ async fn delete_archives_and_keeps_history() {
         404,
     )
     .await;
-    let list: Value = app
-        .authed(Method::GET, "/v1/goals", &sam.access)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json(&sam, "/v1/goals").await;
     assert_eq!(list["items"], json!([]));
 
-    let export: Value = app
-        .authed(Method::GET, "/v1/me/export", &sam.access)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let export: Value = app.get_json(&sam, "/v1/me/export").await;
     assert_eq!(export["goals"][0]["id"], id);
     assert!(export["goals"][0]["archived_at"].is_string());
     assert_eq!(export["check_ins"][0]["goal_id"], id);
@@ -418,14 +372,7 @@ async fn another_members_goal_does_not_exist_for_you() {
     assert_eq!(mine.json::<Value>().await.unwrap(), goal);
     assert_eq!(store.count("check_ins"), 1);
     // Kim's own list is empty; an id that is no UUID is simply not there.
-    let list: Value = app
-        .authed(Method::GET, "/v1/goals", &kim.access)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json(&kim, "/v1/goals").await;
     assert_eq!(list["items"], json!([]));
     problem(
         app.authed(Method::GET, "/v1/goals/not-a-uuid", &sam.access)
@@ -468,17 +415,11 @@ async fn changing_time_zone_does_not_rewrite_history() {
         let from = today - Days::new(3);
         let to = today + Days::new(3);
         let list: Value = app
-            .authed(
-                Method::GET,
+            .get_json(
+                &sam,
                 &format!("/v1/goals/{id}/check-ins?from={from}&to={to}"),
-                &sam.access,
             )
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .await;
         assert_eq!(list["items"].as_array().unwrap().len(), 1);
         assert_eq!(
             list["items"][0]["date"],

@@ -246,14 +246,7 @@ async fn export_holds_only_the_callers_data() {
     let app = TestApp::spawn(&store).await;
     let sam = app.register("sam").await;
     let kim = app.register("kim").await;
-    let export: Value = app
-        .authed(Method::GET, "/v1/me/export", &sam.access)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let export: Value = app.get_json(&sam, "/v1/me/export").await;
     assert!(!export.to_string().contains(&kim.id));
     assert!(!export.to_string().contains("kim@example.org"));
 }
