@@ -2,7 +2,10 @@
 //! that a phone may send it as often as it likes.
 
 use super::{
-    error::{ApiError, FieldErrors, Problem},
+    error::{
+        ApiError, FieldErrors, Problem,
+        responses::{BadBody, NotFound, Unauthorized},
+    },
     extract::Caller,
     goals::{goal_id, owned, today_of},
     json::{Json, WholeNumber},
@@ -136,13 +139,8 @@ pub fn record_milestones(
         (status = 200, description = "Replaced the day's check-in", body = CheckInView),
         (status = 201, description = "Recorded the day's first check-in", body = CheckInView,
             headers(("Location" = String, description = "The check-in"))),
-        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 404, description = "No such goal of the caller's", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is over 64 KiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each named (the date too: outside the 14-day window, before the start, in the future)", body = Problem, content_type = "application/problem+json"),
+        Unauthorized, NotFound,
+        BadBody,
     )
 )]
 pub async fn put(
@@ -240,10 +238,8 @@ fn new_check_in(
     params(("id" = Uuid, Path, description = "The goal"), RangeQuery),
     responses(
         (status = 200, description = "A page of check-ins", body = Page<CheckInView>),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 404, description = "No such goal of the caller's", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A bad date, range, limit or cursor", body = Problem, content_type = "application/problem+json"),
+        Unauthorized, NotFound,
     )
 )]
 pub async fn list(
@@ -297,10 +293,9 @@ pub async fn list(
     ),
     responses(
         (status = 204, description = "Taken back"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "Bearer"))),
         (status = 404, description = "No such goal of the caller's, or no check-in that day", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A bad date, or one outside the 14-day window", body = Problem, content_type = "application/problem+json"),
+        Unauthorized,
     )
 )]
 pub async fn delete(

@@ -263,3 +263,77 @@ impl From<TokenError> for ApiError {
         Self::Internal(Box::new(error))
     }
 }
+
+/// Spec responses shared by many operations, so each is described once.
+pub mod responses {
+    use std::collections::BTreeMap;
+    use utoipa::{
+        IntoResponses,
+        openapi::{
+            ContentBuilder, Ref, RefOr, Response, ResponseBuilder, header::HeaderBuilder,
+            schema::Type,
+        },
+    };
+
+    fn problem(description: &str) -> ResponseBuilder {
+        ResponseBuilder::new().description(description).content(
+            super::PROBLEM_JSON,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+    }
+
+    fn map(
+        entries: impl IntoIterator<Item = (&'static str, ResponseBuilder)>,
+    ) -> BTreeMap<String, RefOr<Response>> {
+        entries
+            .into_iter()
+            .map(|(status, response)| (status.to_owned(), RefOr::T(response.build())))
+            .collect()
+    }
+
+    /// 401: the operation needs a valid access token.
+    #[derive(Debug)]
+    pub struct Unauthorized;
+
+    impl IntoResponses for Unauthorized {
+        fn responses() -> BTreeMap<String, RefOr<Response>> {
+            map([(
+                "401",
+                problem("No valid access token").header(
+                    "WWW-Authenticate",
+                    HeaderBuilder::new()
+                        .schema(utoipa::openapi::ObjectBuilder::new().schema_type(Type::String))
+                        .description(Some("Bearer"))
+                        .build(),
+                ),
+            )])
+        }
+    }
+
+    /// 404: the object is not there, or not the caller's to see.
+    #[derive(Debug)]
+    pub struct NotFound;
+
+    impl IntoResponses for NotFound {
+        fn responses() -> BTreeMap<String, RefOr<Response>> {
+            map([("404", problem("Not there, or not the caller's to see"))])
+        }
+    }
+
+    /// 400, 413, 415 and 422: what a JSON body can be refused for.
+    #[derive(Debug)]
+    pub struct BadBody;
+
+    impl IntoResponses for BadBody {
+        fn responses() -> BTreeMap<String, RefOr<Response>> {
+            map([
+                ("400", problem("The body is not JSON")),
+                ("413", problem("The body is over 64 KiB")),
+                ("415", problem("The body is not application/json")),
+                ("422", problem("Invalid fields, each named")),
+            ])
+        }
+    }
+}

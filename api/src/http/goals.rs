@@ -1,7 +1,10 @@
 //! Goals: what a member sets out to do or keep away from.
 
 use super::{
-    error::{ApiError, FieldErrors, Problem},
+    error::{
+        ApiError, FieldErrors, Problem,
+        responses::{BadBody, NotFound, Unauthorized},
+    },
     extract::Caller,
     json::{Json, WholeNumber},
     page::{self, Page},
@@ -314,13 +317,8 @@ fn new_goal(
     responses(
         (status = 201, description = "Created", body = GoalView,
             headers(("Location" = String, description = "The new goal"))),
-        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "Bearer"))),
         (status = 409, description = "The member has 50 active goals already", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is over 64 KiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each named", body = Problem, content_type = "application/problem+json"),
+        BadBody, Unauthorized,
     )
 )]
 pub async fn create(
@@ -361,9 +359,8 @@ pub async fn create(
     params(ListQuery),
     responses(
         (status = 200, description = "A page of goals", body = Page<GoalView>),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "Bearer"))),
         (status = 422, description = "A bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+        Unauthorized,
     )
 )]
 pub async fn list(
@@ -401,9 +398,7 @@ pub async fn list(
     params(("id" = Uuid, Path, description = "The goal")),
     responses(
         (status = 200, description = "The goal", body = GoalView),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 404, description = "No such goal of the caller's", body = Problem, content_type = "application/problem+json"),
+        Unauthorized, NotFound,
     )
 )]
 pub async fn get(
@@ -427,13 +422,7 @@ pub async fn get(
     request_body = UpdateGoalRequest,
     responses(
         (status = 200, description = "The changed goal", body = GoalView),
-        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 404, description = "No such goal of the caller's", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is over 64 KiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each named", body = Problem, content_type = "application/problem+json"),
+        BadBody, Unauthorized, NotFound,
     )
 )]
 pub async fn update(
@@ -497,9 +486,8 @@ fn apply(goal: &mut Goal, body: UpdateGoalRequest) -> Result<(), ApiError> {
     params(("id" = Uuid, Path, description = "The goal")),
     responses(
         (status = 204, description = "Archived"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "Bearer"))),
         (status = 404, description = "No such goal of the caller's (or archived already)", body = Problem, content_type = "application/problem+json"),
+        Unauthorized,
     )
 )]
 pub async fn archive(

@@ -2,7 +2,10 @@
 
 use super::{check_ins::CheckInView, goals::GoalView, progress::MilestoneView};
 use super::{
-    error::{ApiError, FieldErrors, Problem},
+    error::{
+        ApiError, FieldErrors, Problem,
+        responses::{BadBody, Unauthorized},
+    },
     extract::Caller,
     json::{Json, WholeNumber},
     parse,
@@ -160,8 +163,7 @@ const UNAUTHORIZED: &str = "The access token is invalid or expired.";
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller's profile", body = MemberView),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        Unauthorized,
     )
 )]
 pub async fn get(state: web::Data<AppState>, Caller(id): Caller) -> Result<HttpResponse, ApiError> {
@@ -184,12 +186,7 @@ pub async fn get(state: web::Data<AppState>, Caller(id): Caller) -> Result<HttpR
     request_body = UpdateMeRequest,
     responses(
         (status = 200, description = "The updated profile", body = MemberView),
-        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 413, description = "The body is over 64 KiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each named", body = Problem, content_type = "application/problem+json"),
+        BadBody, Unauthorized,
     )
 )]
 pub async fn update(
@@ -286,8 +283,7 @@ fn apply(member: &mut Member, body: UpdateMeRequest, now: DateTime<Utc>) -> Resu
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Everything stored about the caller", body = ExportView),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        Unauthorized,
     )
 )]
 pub async fn export(
@@ -372,15 +368,10 @@ pub async fn export(
     request_body = DeleteMeRequest,
     responses(
         (status = 204, description = "Erased"),
-        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "Bearer"))),
         (status = 403, description = "The password is wrong", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is over 64 KiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each named", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong passwords", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        BadBody, Unauthorized,
     )
 )]
 pub async fn delete(

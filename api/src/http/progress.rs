@@ -3,7 +3,10 @@
 
 use super::{
     check_ins::record_milestones,
-    error::{ApiError, FieldErrors, Problem},
+    error::{
+        ApiError, FieldErrors, Problem,
+        responses::{NotFound, Unauthorized},
+    },
     extract::Caller,
     goals::{goal_id, owned, today_of},
 };
@@ -131,10 +134,8 @@ pub struct DayView {
     params(("id" = Uuid, Path, description = "The goal"), ProgressQuery),
     responses(
         (status = 200, description = "The goal's progress", body = ProgressView),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 404, description = "No such goal of the caller's", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A bad number of days", body = Problem, content_type = "application/problem+json"),
+        Unauthorized, NotFound,
     )
 )]
 pub async fn get(
