@@ -117,6 +117,19 @@ impl Store {
         rows[0].n
     }
 
+    /// Runs SQL straight on the store, behind the server's back.
+    pub fn execute(&self, sql: &str) {
+        match self {
+            Store::Sqlite { path, .. } => {
+                let mut conn = SqliteConnection::establish(&path.to_string_lossy()).unwrap();
+                sql_query(sql).execute(&mut conn).unwrap();
+            }
+            Store::Postgres { .. } => {
+                sql_query(sql).execute(&mut self.pg()).unwrap();
+            }
+        }
+    }
+
     fn pg(&self) -> PgConnection {
         PgConnection::establish(&self.url()).unwrap()
     }

@@ -195,10 +195,14 @@ impl Db {
         .map_err(|_| E::from(DbError::Cancelled))?
     }
 
-    /// Whether a statement goes through right now.
+    /// Whether the database answers and holds Tether's schema: a query on
+    /// the migration table, which a wrong or emptied database lacks.
     pub async fn ping(&self) -> Result<(), DbError> {
-        self.run(|conn| conn.batch_execute("SELECT 1").map_err(DbError::from))
-            .await
+        self.run(|conn| {
+            conn.batch_execute("SELECT version FROM __diesel_schema_migrations LIMIT 1")
+                .map_err(DbError::from)
+        })
+        .await
     }
 }
 

@@ -24,6 +24,21 @@ async fn health_and_readiness_answer() {
 }
 
 #[tokio::test]
+async fn not_ready_without_its_schema() {
+    let store = Store::new();
+    let app = TestApp::spawn(&store).await;
+    let ready = app.request(Method::GET, "/v1/ready").send().await.unwrap();
+    assert_eq!(ready.status(), 200);
+    store.execute("DROP TABLE __diesel_schema_migrations");
+    let ready = app.request(Method::GET, "/v1/ready").send().await.unwrap();
+    let body = tether_tests::problem(ready, 503).await;
+    assert!(!body.to_string().contains("diesel"), "no internals: {body}");
+    // Alive all the same: the process itself is fine.
+    let health = app.request(Method::GET, "/v1/health").send().await.unwrap();
+    assert_eq!(health.status(), 200);
+}
+
+#[tokio::test]
 async fn the_spec_and_its_docs_are_served() {
     let store = Store::new();
     let app = TestApp::spawn(&store).await;
