@@ -247,10 +247,12 @@ impl TestApp {
 }
 
 impl TestApp {
-    /// Creates a goal for `account` and returns its view.
+    /// Creates a goal for `account`, with a fresh idempotency key as the app
+    /// sends one, and returns its view.
     pub async fn create_goal(&self, account: &Account, body: Value) -> Value {
         let response = self
             .authed(reqwest::Method::POST, "/v1/goals", &account.access)
+            .header("Idempotency-Key", uuid::Uuid::now_v7().to_string())
             .json(&body)
             .send()
             .await

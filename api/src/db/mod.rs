@@ -3,6 +3,7 @@
 
 pub mod check_ins;
 pub mod goals;
+pub mod idempotency;
 pub mod members;
 pub mod milestones;
 pub mod schema;

@@ -81,7 +81,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    idempotency_keys (member_id, key) {
+        member_id -> Text,
+        key -> Text,
+        fingerprint -> Text,
+        status -> Integer,
+        location -> Nullable<Text>,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(goals -> members (member_id));
+diesel::joinable!(idempotency_keys -> members (member_id));
 diesel::joinable!(check_ins -> goals (goal_id));
 diesel::joinable!(milestones -> goals (goal_id));
 
@@ -90,5 +103,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     goals,
     check_ins,
-    milestones
+    milestones,
+    idempotency_keys
 );

@@ -36,7 +36,7 @@ pub struct RegisterRequest {
     pub password: String,
     /// 1 to 50 characters after trimming, no control characters.
     #[schema(
-        pattern = r"^\s*[^\s\x00-\x1F\x7F-\x9F]([^\x00-\x1F\x7F-\x9F]{0,48}[^\s\x00-\x1F\x7F-\x9F])?\s*$",
+        pattern = "^[\\t-\\r \\x85\\xA0\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}]*[^\\x00-\\x20\\x7F-\\xA0\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}]([^\\x00-\\x1F\\x7F-\\x9F]{0,48}[^\\x00-\\x20\\x7F-\\xA0\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}])?[\\t-\\r \\x85\\xA0\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}]*$",
         example = "Sam"
     )]
     pub display_name: String,

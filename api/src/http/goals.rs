@@ -6,7 +6,8 @@ use super::{
         responses::{BadBody, NotFound, Unauthorized},
     },
     extract::Caller,
-    json::{Json, WholeNumber},
+    idempotency::{self, IdempotencyHeader, IdempotencyKey},
+    json::{Fingerprinted, Json, WholeNumber},
     page::{self, Page},
     parse,
     patch::{Patch, set},
@@ -18,7 +19,7 @@ use crate::{
     db::{self, DbConn, goals, goals::Goal, members},
     state::AppState,
 };
-use actix_web::{HttpResponse, http::header, web};
+use actix_web::{HttpResponse, http::StatusCode, web};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tether_domain::{
@@ -128,7 +129,7 @@ impl CadenceBody {
 pub struct CreateGoalRequest {
     /// 1 to 120 characters after trimming.
     #[schema(
-        pattern = r"^\s*\S([\s\S]{0,118}\S)?\s*$",
+        pattern = "^[\\t-\\r \\x85\\xA0\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}]*[^\\t-\\r \\x85\\xA0\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}]([\\s\\S]{0,118}[^\\t-\\r \\x85\\xA0\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}])?[\\t-\\r \\x85\\xA0\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}]*$",
         example = "Walk for 20 minutes"
     )]
     pub title: String,
@@ -159,7 +160,7 @@ pub struct CreateGoalRequest {
 pub struct UpdateGoalRequest {
     /// 1 to 120 characters after trimming.
     #[serde(default)]
-    #[schema(value_type = String, pattern = r"^\s*\S([\s\S]{0,118}\S)?\s*$")]
+    #[schema(value_type = String, pattern = "^[\\t-\\r \\x85\\xA0\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}]*[^\\t-\\r \\x85\\xA0\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}]([\\s\\S]{0,118}[^\\t-\\r \\x85\\xA0\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}])?[\\t-\\r \\x85\\xA0\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}]*$")]
     pub title: Patch<String>,
     /// Up to 1,000 characters; null clears it.
     #[serde(default)]
@@ -313,9 +314,10 @@ fn new_goal(
     path = "/v1/goals",
     tag = "goals",
     security(("bearer" = [])),
+    params(IdempotencyHeader),
     request_body = CreateGoalRequest,
     responses(
-        (status = 201, description = "Created", body = GoalView,
+        (status = 201, description = "Created (or, for a repeated Idempotency-Key, created before)", body = GoalView,
             headers(("Location" = String, description = "The new goal"))),
         (status = 409, description = "The member has 50 active goals already", body = Problem, content_type = "application/problem+json"),
         BadBody, Unauthorized,
@@ -324,29 +326,43 @@ fn new_goal(
 pub async fn create(
     state: web::Data<AppState>,
     Caller(member): Caller,
-    Json(body): Json<CreateGoalRequest>,
+    key: IdempotencyKey,
+    Fingerprinted { body, fingerprint }: Fingerprinted<CreateGoalRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let now = clock::now();
-    let goal = state
+    let answer = state
         .db
         .run(move |conn| {
             db::write(conn, |conn| {
+                // One creating request of a member at a time: the goal limit
+                // and the idempotency key both hold under concurrency.
+                if !members::lock(conn, member)? {
+                    return Err(ApiError::Unauthorized("The access token is invalid or expired."));
+                }
+                if let Some(answer) = idempotency::recall(conn, member, &key, &fingerprint)? {
+                    return Ok(answer);
+                }
                 let today = today_of(conn, member, now)?;
                 let goal = new_goal(&body, member, today, now)?;
-                members::lock(conn, member)?;
                 if goals::count_active(conn, member)? >= MAX_ACTIVE_GOALS as i64 {
                     return Err(ApiError::Conflict(
                         "You have 50 active goals, the most there can be; archive one to make room.",
                     ));
                 }
                 goals::insert(conn, &goal)?;
-                Ok(goal)
+                let location = format!("/v1/goals/{}", goal.id);
+                idempotency::answer(
+                    conn,
+                    member,
+                    &key,
+                    fingerprint,
+                    (StatusCode::CREATED, Some(location), &GoalView::from(&goal)),
+                    now,
+                )
             })
         })
         .await?;
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/v1/goals/{}", goal.id)))
-        .json(GoalView::from(&goal)))
+    answer.respond()
 }
 
 /// The caller's active goals, oldest first.

@@ -8,6 +8,7 @@ use actix_web::{
     FromRequest, HttpMessage, HttpRequest, dev::Payload, error::PayloadError, web::Bytes,
 };
 use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
 use std::{future::Future, pin::Pin};
 
 /// Largest body any endpoint accepts.
@@ -22,23 +23,63 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let is_json = req.mime_type().ok().flatten().is_some_and(|mime| {
-            mime.type_() == "application"
-                && (mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json"))
-        });
-        let body = Bytes::from_request(req, payload);
+        let body = read(req, payload);
+        Box::pin(async move { parse(&body.await?).map(Json) })
+    }
+}
+
+/// A JSON body and a fingerprint of its content: the same JSON value gives
+/// the same fingerprint whatever its spacing or key order. Used to tell a
+/// retried request from another one sent with the same idempotency key.
+#[derive(Debug)]
+pub struct Fingerprinted<T> {
+    /// The parsed body.
+    pub body: T,
+    /// SHA-256 of the canonical JSON text, hex.
+    pub fingerprint: String,
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Fingerprinted<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = read(req, payload);
         Box::pin(async move {
-            if !is_json {
-                return Err(ApiError::UnsupportedMediaType);
-            }
-            let body = body
-                .await
-                .map_err(|error| match error.as_error::<PayloadError>() {
-                    Some(PayloadError::Overflow) => ApiError::PayloadTooLarge,
-                    _ => ApiError::BadRequest("The body could not be read.".into()),
-                })?;
-            parse(&body).map(Json)
+            let bytes = body.await?;
+            let body = parse(&bytes)?;
+            // Parsed fine above, so it is JSON; serde_json's map keeps keys
+            // sorted, which makes the text canonical.
+            let value: serde_json::Value = serde_json::from_slice(&bytes)
+                .map_err(|_| ApiError::internal("a parsed body is not JSON"))?;
+            let digest = Sha256::digest(value.to_string().as_bytes());
+            Ok(Self {
+                body,
+                fingerprint: digest.iter().map(|byte| format!("{byte:02x}")).collect(),
+            })
         })
+    }
+}
+
+/// The body's bytes, once the media type and size are right.
+fn read(
+    req: &HttpRequest,
+    payload: &mut Payload,
+) -> impl Future<Output = Result<Bytes, ApiError>> + use<> {
+    let is_json = req.mime_type().ok().flatten().is_some_and(|mime| {
+        mime.type_() == "application"
+            && (mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json"))
+    });
+    let body = Bytes::from_request(req, payload);
+    async move {
+        if !is_json {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        body.await
+            .map_err(|error| match error.as_error::<PayloadError>() {
+                Some(PayloadError::Overflow) => ApiError::PayloadTooLarge,
+                _ => ApiError::BadRequest("The body could not be read.".into()),
+            })
     }
 }
 

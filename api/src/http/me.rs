@@ -14,7 +14,7 @@ use super::{
 };
 use crate::{
     clock,
-    db::{self, check_ins, goals, members, members::Member, milestones, sessions},
+    db::{self, check_ins, goals, idempotency, members, members::Member, milestones, sessions},
     state::AppState,
 };
 use actix_web::{HttpResponse, web};
@@ -33,7 +33,7 @@ use uuid::Uuid;
 pub struct UpdateMeRequest {
     /// 1 to 50 characters after trimming, no control characters.
     #[serde(default)]
-    #[schema(value_type = String, pattern = r"^\s*[^\s\x00-\x1F\x7F-\x9F]([^\x00-\x1F\x7F-\x9F]{0,48}[^\s\x00-\x1F\x7F-\x9F])?\s*$", example = "Sam")]
+    #[schema(value_type = String, pattern = "^[\\t-\\r \\x85\\xA0\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}]*[^\\x00-\\x20\\x7F-\\xA0\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}]([^\\x00-\\x1F\\x7F-\\x9F]{0,48}[^\\x00-\\x20\\x7F-\\xA0\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}])?[\\t-\\r \\x85\\xA0\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}]*$", example = "Sam")]
     pub display_name: Patch<String>,
     /// An IANA time zone name. Changing it does not rewrite past days.
     #[serde(default)]
@@ -101,6 +101,24 @@ pub struct ExportView {
     pub check_ins: Vec<CheckInExport>,
     /// Every milestone reached on any of the goals.
     pub milestones: Vec<MilestoneExport>,
+    /// Answers kept for requests sent with an `Idempotency-Key` (24 hours).
+    pub idempotency_keys: Vec<IdempotencyExport>,
+}
+
+/// An answer kept for replay.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IdempotencyExport {
+    /// The key the app sent.
+    pub key: String,
+    /// The status of the answer.
+    pub status: i32,
+    /// Its `Location`, if any.
+    pub location: Option<String>,
+    /// Its body.
+    #[schema(value_type = Object)]
+    pub answer: serde_json::Value,
+    /// When it was first answered.
+    pub created_at: DateTime<Utc>,
 }
 
 /// A goal, with when it was archived.
@@ -290,7 +308,7 @@ pub async fn export(
     state: web::Data<AppState>,
     Caller(id): Caller,
 ) -> Result<HttpResponse, ApiError> {
-    let (member, sessions, goals, check_ins, milestones) = state
+    let (member, sessions, goals, check_ins, milestones, answers) = state
         .db
         .run(move |conn| {
             let member = members::find(conn, id)?.ok_or(ApiError::Unauthorized(UNAUTHORIZED))?;
@@ -300,6 +318,7 @@ pub async fn export(
                 goals::all_of_member(conn, id)?,
                 check_ins::all_of_member(conn, id)?,
                 milestones::all_of_member(conn, id)?,
+                idempotency::all_of_member(conn, id)?,
             ))
         })
         .await?;
@@ -354,6 +373,17 @@ pub async fn export(
             })
             .collect(),
         milestones,
+        idempotency_keys: answers
+            .into_iter()
+            .map(|kept| IdempotencyExport {
+                answer: serde_json::from_str(&kept.body)
+                    .unwrap_or(serde_json::Value::String(kept.body)),
+                key: kept.key,
+                status: kept.status,
+                location: kept.location,
+                created_at: utc(kept.created_at),
+            })
+            .collect(),
     }))
 }
 

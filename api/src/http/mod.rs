@@ -7,6 +7,7 @@ pub mod error;
 pub mod extract;
 pub mod goals;
 pub mod health;
+pub mod idempotency;
 pub mod json;
 pub mod me;
 pub mod page;

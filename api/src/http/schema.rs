@@ -1,11 +1,19 @@
 //! Spec schemas for values whose allowed set lives in the domain, so the
 //! spec lists exactly what the server accepts and cannot drift from it.
 //!
-//! Two patterns are written out in the field attributes (utoipa takes only
-//! literals there) and must match the domain's parsers:
+//! Some patterns are written out in the field attributes (utoipa takes only
+//! literals there) and must accept exactly what the domain's parsers do (a
+//! test checks that they agree):
 //! - display name: 1 to 50 characters once surrounding white space is
 //!   trimmed, none of them a control character;
+//! - goal title: 1 to 120 characters once trimmed;
 //! - time of day: `HH:MM` on the 24-hour clock.
+//!
+//! "White space" is Rust's `trim`: Unicode's White_Space property, spelled
+//! out as a character class. `\s` would not do: regex engines disagree on
+//! it (ECMA leaves out U+0085; Python's ASCII reading leaves out all but
+//! six), and a fuzzer reading the spec one way would send names the server
+//! reads the other.
 
 use tether_domain::{CheckInStatus, GoalKind, RecoveryFocus, TimeZone, Visibility, WEEKDAY_NAMES};
 

@@ -428,3 +428,98 @@ async fn changing_time_zone_does_not_rewrite_history() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_create_sent_again_with_its_key_creates_once() {
+    let store = Store::new();
+    let app = TestApp::spawn(&store).await;
+    let sam = app.register("sam").await;
+    let kim = app.register("kim").await;
+    let post = |account: &tether_tests::Account, key: Option<&str>, body: String| {
+        let mut request = app
+            .authed(Method::POST, "/v1/goals", &account.access)
+            .header("content-type", "application/json")
+            .body(body);
+        if let Some(key) = key {
+            request = request.header("Idempotency-Key", key);
+        }
+        request.send()
+    };
+    let body = walk().to_string();
+
+    let first = post(&sam, Some("walk-1"), body.clone()).await.unwrap();
+    assert_eq!(first.status(), 201);
+    assert!(first.headers().get("idempotent-replayed").is_none());
+    let location = first.headers()["location"].clone();
+    let first: Value = first.json().await.unwrap();
+    // The same body, spaced and ordered otherwise: the same request.
+    let respaced =
+        r#"{ "cadence": {"type": "daily"},  "kind": "build", "title": "Walk for 20 minutes" }"#;
+    let again = post(&sam, Some("walk-1"), respaced.to_owned())
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 201);
+    assert_eq!(again.headers()["location"], location);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    assert_eq!(
+        again.json::<Value>().await.unwrap(),
+        first,
+        "the first answer again"
+    );
+    assert_eq!(store.count("goals"), 1);
+
+    let other = post(
+        &sam,
+        Some("walk-1"),
+        json!({"title": "Run", "kind": "build", "cadence": {"type": "daily"}}).to_string(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(bad_fields(&problem(other, 422).await), ["Idempotency-Key"]);
+    // Keys are each member's own.
+    let kims: Value = post(&kim, Some("walk-1"), body.clone())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(kims["id"], first["id"]);
+    // Without a key, each request is a new goal.
+    post(&sam, None, body.clone()).await.unwrap();
+    post(&sam, None, body.clone()).await.unwrap();
+    assert_eq!(store.count("goals"), 4);
+
+    for bad in ["", "has space", &"k".repeat(256)] {
+        let response = post(&sam, Some(bad), body.clone()).await.unwrap();
+        assert_eq!(
+            bad_fields(&problem(response, 422).await),
+            ["Idempotency-Key"],
+            "{bad:?}"
+        );
+    }
+    let export = app.get_json(&sam, "/v1/me/export").await;
+    assert_eq!(export["idempotency_keys"][0]["key"], "walk-1");
+    assert_eq!(export["idempotency_keys"][0]["answer"]["id"], first["id"]);
+}
+
+#[tokio::test]
+async fn racing_retries_with_one_key_create_once() {
+    let store = Store::new();
+    let app = TestApp::spawn(&store).await;
+    let sam = app.register("sam").await;
+    let mut racing = tokio::task::JoinSet::new();
+    for _ in 0..10 {
+        let request = app
+            .authed(Method::POST, "/v1/goals", &sam.access)
+            .header("Idempotency-Key", "one-walk")
+            .json(&walk());
+        racing.spawn(async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), 201);
+            response.json::<Value>().await.unwrap()["id"].clone()
+        });
+    }
+    let ids = racing.join_all().await;
+    assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
+    assert_eq!(store.count("goals"), 1);
+}

@@ -203,9 +203,10 @@ async fn me_needs_a_token() {
 
 /// Every table, and the key of the export that holds its rows. A table
 /// added without export support fails `export_covers_every_table`.
-const EXPORTED_TABLES: [(&str, &str); 5] = [
+const EXPORTED_TABLES: [(&str, &str); 6] = [
     ("check_ins", "check_ins"),
     ("goals", "goals"),
+    ("idempotency_keys", "idempotency_keys"),
     ("members", "member"),
     ("milestones", "milestones"),
     ("refresh_tokens", "sessions"),
@@ -280,7 +281,8 @@ async fn delete_erases_every_row_of_the_member_and_no_one_elses() {
     let kim = app.register("kim").await;
     let sam = app.register("sam").await;
     // Give both data in every table: a changed profile, sessions, a goal
-    // with a check-in, which reaches a milestone.
+    // (sent with an idempotency key) with a check-in, which reaches a
+    // milestone.
     for account in [&kim, &sam] {
         let goal = app
             .create_goal(

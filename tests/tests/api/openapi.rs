@@ -53,3 +53,90 @@ fn every_operation_documents_its_errors() {
         }
     }
 }
+
+mod patterns {
+    //! The spec's patterns accept exactly what the server's parsers accept:
+    //! a client or fuzzer that trusts the spec is never refused for it.
+
+    use proptest::prelude::*;
+    use regex::Regex;
+    use tether_domain::{DisplayName, GoalTitle};
+
+    static SPEC: std::sync::LazyLock<serde_json::Value> = std::sync::LazyLock::new(|| {
+        serde_json::from_str(&tether_api::openapi::spec_json().unwrap()).unwrap()
+    });
+
+    fn pattern(schema: &str, field: &str) -> Regex {
+        let pattern = SPEC["components"]["schemas"][schema]["properties"][field]["pattern"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{schema}.{field} has a pattern"));
+        Regex::new(pattern).unwrap()
+    }
+
+    /// Letters, and the characters where readings of "white space" and
+    /// "control" differ.
+    const TRICKY: [char; 18] = [
+        'a', 'Z', 'é', ' ', '\t', '\n', '\r', '\u{0b}', '\u{0}', '\u{7f}', '\u{85}', '\u{9f}',
+        '\u{a0}', '\u{1680}', '\u{2028}', '\u{3000}', '\u{200b}', '\u{180e}',
+    ];
+
+    fn text(max: usize) -> impl Strategy<Value = String> {
+        proptest::collection::vec(prop::sample::select(TRICKY.to_vec()), 0..max)
+            .prop_map(String::from_iter)
+    }
+
+    /// Engines read `\s`, `\d`, `\w` and `\b` differently (ECMA, Python
+    /// with `re.ASCII`, Rust): the spec spells its classes out instead.
+    #[test]
+    fn no_pattern_leans_on_an_engine_reading() {
+        fn walk(value: &serde_json::Value, found: &mut Vec<String>) {
+            match value {
+                serde_json::Value::Object(map) => {
+                    if let Some(serde_json::Value::String(pattern)) = map.get("pattern") {
+                        found.push(pattern.clone());
+                    }
+                    map.values().for_each(|v| walk(v, found));
+                }
+                serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, found)),
+                _ => {}
+            }
+        }
+        let mut patterns = Vec::new();
+        walk(&SPEC, &mut patterns);
+        assert!(patterns.len() >= 5, "{patterns:?}");
+        for pattern in patterns {
+            let spelled = pattern.replace(r"[\s\S]", "");
+            for class in [r"\s", r"\S", r"\d", r"\D", r"\w", r"\W", r"\b"] {
+                assert!(!spelled.contains(class), "{pattern} uses {class}");
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn display_name(raw in text(60)) {
+            for schema in ["RegisterRequest", "UpdateMeRequest"] {
+                let spec = pattern(schema, "display_name");
+                prop_assert_eq!(spec.is_match(&raw), DisplayName::parse(&raw).is_ok(), "{:?}", raw);
+            }
+        }
+
+        #[test]
+        fn goal_title(raw in text(130)) {
+            for schema in ["CreateGoalRequest", "UpdateGoalRequest"] {
+                let spec = pattern(schema, "title");
+                prop_assert_eq!(spec.is_match(&raw), GoalTitle::parse(&raw).is_ok(), "{:?}", raw);
+            }
+        }
+
+        #[test]
+        fn time_of_day(raw in "[0-9:]{3,6}|[0-2][0-9]:[0-6][0-9]\n?") {
+            let spec = pattern("QuietHours", "start");
+            prop_assert_eq!(
+                spec.is_match(&raw),
+                tether_api::http::parse::time_of_day(&raw).is_ok(),
+                "{:?}", raw
+            );
+        }
+    }
+}

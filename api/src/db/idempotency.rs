@@ -1,0 +1,65 @@
+//! The idempotency_keys table: the first answer to a keyed request.
+
+use super::{DbConn, DbError, schema::idempotency_keys};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use tether_domain::MemberId;
+
+/// An answer kept for replay.
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = idempotency_keys)]
+pub struct StoredAnswer {
+    /// Whose request.
+    pub member_id: String,
+    /// The client's key.
+    pub key: String,
+    /// Fingerprint of the request body it answered.
+    pub fingerprint: String,
+    /// Its HTTP status.
+    pub status: i32,
+    /// Its `Location` header, if it had one.
+    pub location: Option<String>,
+    /// Its JSON body.
+    pub body: String,
+    /// When it was first answered.
+    pub created_at: NaiveDateTime,
+}
+
+/// The member's answer under `key`, if one is kept.
+pub fn find(
+    conn: &mut DbConn,
+    member: MemberId,
+    key: &str,
+) -> Result<Option<StoredAnswer>, DbError> {
+    Ok(idempotency_keys::table
+        .find((member.to_string(), key))
+        .first(conn)
+        .optional()?)
+}
+
+/// Keeps an answer, and lets the member's answers from before `expired`
+/// go: a retry comes within hours, not days.
+pub fn keep(
+    conn: &mut DbConn,
+    answer: &StoredAnswer,
+    expired: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::delete(
+        idempotency_keys::table
+            .filter(idempotency_keys::member_id.eq(&answer.member_id))
+            .filter(idempotency_keys::created_at.lt(expired)),
+    )
+    .execute(conn)?;
+    diesel::insert_into(idempotency_keys::table)
+        .values(answer)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Every kept answer of the member, for the export.
+pub fn all_of_member(conn: &mut DbConn, member: MemberId) -> Result<Vec<StoredAnswer>, DbError> {
+    Ok(idempotency_keys::table
+        .filter(idempotency_keys::member_id.eq(member.to_string()))
+        .order(idempotency_keys::created_at.asc())
+        .load(conn)?)
+}
