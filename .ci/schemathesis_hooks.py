@@ -29,15 +29,18 @@ _VALID_KEY = re.compile(r"[\x21-\x7E]{1,255}")
 
 @schemathesis.hook
 def before_call(ctx, case, **kwargs):
-    """Give each request its own Idempotency-Key.
+    """Give each valid request its own Idempotency-Key.
 
     The fuzzer treats requests as unrelated, but one key ties requests
     together: sent again with another body it is refused (422), by design.
-    Valid keys are made unique so each request is judged on its own; keys
-    that break the header's pattern are left as they are, to be refused.
+    So a request meant to be valid gets a fresh key and is judged on its
+    own. Requests meant to be invalid are left untouched: changing their
+    headers would make schemathesis judge them anew (and put back a header
+    they are meant to lack), and a reused key is one more reason to refuse
+    them anyway.
     """
-    headers = case.headers or {}
-    key = headers.get("Idempotency-Key")
+    if case.meta is None or not case.meta.generation.mode.is_positive:
+        return
+    key = (case.headers or {}).get("Idempotency-Key")
     if isinstance(key, str) and _VALID_KEY.fullmatch(key):
-        headers["Idempotency-Key"] = str(uuid.uuid4())
-        case.headers = headers
+        case.headers["Idempotency-Key"] = str(uuid.uuid4())
