@@ -280,6 +280,19 @@ impl TestApp {
         .unwrap()
     }
 
+    /// Sends a request without a body as `account`.
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        account: &Account,
+    ) -> reqwest::Response {
+        self.authed(method, path, &account.access)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// GETs `path` as `account`, expecting 200, and reads the JSON.
     pub async fn get_json(&self, account: &Account, path: &str) -> Value {
         let response = self

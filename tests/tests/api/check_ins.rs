@@ -173,14 +173,12 @@ async fn days_from_the_last_two_weeks_only() {
     }
     // Taking back follows the same window.
     let old = app
-        .authed(
+        .call(
             Method::DELETE,
             &format!("/v1/goals/{goal}/check-ins/{}", ago(today, 15)),
-            &sam.access,
+            &sam,
         )
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(bad_fields(&problem(old, 422).await), ["date"]);
 }
 
@@ -300,22 +298,8 @@ async fn list_and_take_back() {
     }
 
     let path = format!("/v1/goals/{goal}/check-ins/{}", ago(today, 5));
-    assert_eq!(
-        app.authed(Method::DELETE, &path, &sam.access)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        204
-    );
-    problem(
-        app.authed(Method::DELETE, &path, &sam.access)
-            .send()
-            .await
-            .unwrap(),
-        404,
-    )
-    .await;
+    assert_eq!(app.call(Method::DELETE, &path, &sam).await.status(), 204);
+    problem(app.call(Method::DELETE, &path, &sam).await, 404).await;
     assert_eq!(store.count("check_ins"), 2);
 }
 
@@ -393,14 +377,12 @@ async fn progress_matches_the_hand_computed_answer() {
     assert_eq!(short["series"].as_array().unwrap().len(), 7);
     for days in ["0", "367", "many"] {
         let response = app
-            .authed(
+            .call(
                 Method::GET,
                 &format!("/v1/goals/{goal}/progress?days={days}"),
-                &sam.access,
+                &sam,
             )
-            .send()
-            .await
-            .unwrap();
+            .await;
         assert_eq!(bad_fields(&problem(response, 422).await), ["days"]);
     }
 }

@@ -155,10 +155,8 @@ async fn at_most_fifty_active_goals() {
     // Archiving one makes room.
     let first = first.unwrap();
     let archived = app
-        .authed(Method::DELETE, &format!("/v1/goals/{first}"), &sam.access)
-        .send()
-        .await
-        .unwrap();
+        .call(Method::DELETE, &format!("/v1/goals/{first}"), &sam)
+        .await;
     assert_eq!(archived.status(), 204);
     app.create_goal(&sam, walk()).await;
 }
@@ -187,10 +185,8 @@ async fn goals_come_in_pages() {
         ("cursor=bm9wZQ", "cursor"),
     ] {
         let response = app
-            .authed(Method::GET, &format!("/v1/goals?{query}"), &sam.access)
-            .send()
-            .await
-            .unwrap();
+            .call(Method::GET, &format!("/v1/goals?{query}"), &sam)
+            .await;
         assert_eq!(
             bad_fields(&problem(response, 422).await),
             [field],
@@ -266,30 +262,9 @@ async fn delete_archives_and_keeps_history() {
     );
 
     let path = format!("/v1/goals/{id}");
-    assert_eq!(
-        app.authed(Method::DELETE, &path, &sam.access)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        204
-    );
-    problem(
-        app.authed(Method::DELETE, &path, &sam.access)
-            .send()
-            .await
-            .unwrap(),
-        404,
-    )
-    .await;
-    problem(
-        app.authed(Method::GET, &path, &sam.access)
-            .send()
-            .await
-            .unwrap(),
-        404,
-    )
-    .await;
+    assert_eq!(app.call(Method::DELETE, &path, &sam).await.status(), 204);
+    problem(app.call(Method::DELETE, &path, &sam).await, 404).await;
+    problem(app.call(Method::GET, &path, &sam).await, 404).await;
     problem(
         app.check_in(&sam, id, today, json!({"status": "done"}))
             .await,
@@ -365,20 +340,15 @@ async fn another_members_goal_does_not_exist_for_you() {
     }
     // Nothing of sam's changed.
     let mine = app
-        .authed(Method::GET, &format!("/v1/goals/{id}"), &sam.access)
-        .send()
-        .await
-        .unwrap();
+        .call(Method::GET, &format!("/v1/goals/{id}"), &sam)
+        .await;
     assert_eq!(mine.json::<Value>().await.unwrap(), goal);
     assert_eq!(store.count("check_ins"), 1);
     // Kim's own list is empty; an id that is no UUID is simply not there.
     let list: Value = app.get_json(&kim, "/v1/goals").await;
     assert_eq!(list["items"], json!([]));
     problem(
-        app.authed(Method::GET, "/v1/goals/not-a-uuid", &sam.access)
-            .send()
-            .await
-            .unwrap(),
+        app.call(Method::GET, "/v1/goals/not-a-uuid", &sam).await,
         404,
     )
     .await;

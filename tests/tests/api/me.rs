@@ -5,11 +5,7 @@ use serde_json::{Value, json};
 use tether_tests::{Account, PASSWORD, Store, TestApp, bad_fields, problem};
 
 async fn me(app: &TestApp, account: &Account) -> Value {
-    let response = app
-        .authed(Method::GET, "/v1/me", &account.access)
-        .send()
-        .await
-        .unwrap();
+    let response = app.call(Method::GET, "/v1/me", account).await;
     assert_eq!(response.status(), 200);
     response.json().await.unwrap()
 }
@@ -224,11 +220,7 @@ async fn export_covers_every_table() {
         "every table must be in the export (and in this list)"
     );
 
-    let response = app
-        .authed(Method::GET, "/v1/me/export", &sam.access)
-        .send()
-        .await
-        .unwrap();
+    let response = app.call(Method::GET, "/v1/me/export", &sam).await;
     assert_eq!(response.status(), 200);
     let export: Value = response.json().await.unwrap();
     for (_, key) in EXPORTED_TABLES {
@@ -329,14 +321,7 @@ async fn delete_erases_every_row_of_the_member_and_no_one_elses() {
             "{table} after erasure (before: {counts_before:?})"
         );
     }
-    problem(
-        app.authed(Method::GET, "/v1/me", &sam.access)
-            .send()
-            .await
-            .unwrap(),
-        401,
-    )
-    .await;
+    problem(app.call(Method::GET, "/v1/me", &sam).await, 401).await;
     let login = app
         .request(Method::POST, "/v1/auth/login")
         .json(&json!({"email": sam.email, "password": PASSWORD}))
