@@ -135,6 +135,10 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// 401 for a token that does not hold, or that outlived its account
+    /// (the app should sign out either way).
+    pub const TOKEN_INVALID: Self = Self::Unauthorized("The access token is invalid or expired.");
+
     /// An internal error from a message.
     pub fn internal(message: &'static str) -> Self {
         Self::Internal(message.into())

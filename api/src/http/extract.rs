@@ -42,7 +42,7 @@ fn caller(req: &HttpRequest) -> Result<Caller, ApiError> {
         ))?;
     state.tokens.verify(token).map(Caller).map_err(|error| {
         tracing::debug!(%error, "access token refused");
-        ApiError::Unauthorized("The access token is invalid or expired.")
+        ApiError::TOKEN_INVALID
     })
 }
 

@@ -250,9 +250,7 @@ pub fn today_of(
     member: MemberId,
     now: NaiveDateTime,
 ) -> Result<NaiveDate, ApiError> {
-    let member = members::find(conn, member)?.ok_or(ApiError::Unauthorized(
-        "The access token is invalid or expired.",
-    ))?;
+    let member = members::find(conn, member)?.ok_or(ApiError::TOKEN_INVALID)?;
     Ok(member.profile.timezone.today(now.and_utc()))
 }
 
@@ -337,7 +335,7 @@ pub async fn create(
                 // One creating request of a member at a time: the goal limit
                 // and the idempotency key both hold under concurrency.
                 if !members::lock(conn, member)? {
-                    return Err(ApiError::Unauthorized("The access token is invalid or expired."));
+                    return Err(ApiError::TOKEN_INVALID);
                 }
                 if let Some(answer) = idempotency::recall(conn, member, &key, &fingerprint)? {
                     return Ok(answer);

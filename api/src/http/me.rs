@@ -170,8 +170,6 @@ pub struct SessionExport {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-const UNAUTHORIZED: &str = "The access token is invalid or expired.";
-
 /// The caller's profile.
 #[utoipa::path(
     operation_id = "get_me",
@@ -190,7 +188,7 @@ pub async fn get(state: web::Data<AppState>, Caller(id): Caller) -> Result<HttpR
         .run(move |conn| members::find(conn, id))
         .await?
         // The token outlived its account: the app should sign out.
-        .ok_or(ApiError::Unauthorized(UNAUTHORIZED))?;
+        .ok_or(ApiError::TOKEN_INVALID)?;
     Ok(HttpResponse::Ok().json(MemberView::from(&member)))
 }
 
@@ -217,8 +215,7 @@ pub async fn update(
         .db
         .run(move |conn| {
             db::write(conn, |conn| {
-                let mut member =
-                    members::find(conn, id)?.ok_or(ApiError::Unauthorized(UNAUTHORIZED))?;
+                let mut member = members::find(conn, id)?.ok_or(ApiError::TOKEN_INVALID)?;
                 apply(&mut member, body, now.and_utc())?;
                 member.updated_at = now;
                 members::update(conn, &member)?;
@@ -311,7 +308,7 @@ pub async fn export(
     let (member, sessions, goals, check_ins, milestones, answers) = state
         .db
         .run(move |conn| {
-            let member = members::find(conn, id)?.ok_or(ApiError::Unauthorized(UNAUTHORIZED))?;
+            let member = members::find(conn, id)?.ok_or(ApiError::TOKEN_INVALID)?;
             Ok::<_, ApiError>((
                 member,
                 sessions::of_member(conn, id)?,
@@ -419,7 +416,7 @@ pub async fn delete(
         .db
         .run(move |conn| members::find(conn, id))
         .await?
-        .ok_or(ApiError::Unauthorized(UNAUTHORIZED))?;
+        .ok_or(ApiError::TOKEN_INVALID)?;
     let account = member.email.as_str().to_owned();
     state.password_failures.check(&account)?;
     if !state
