@@ -6,6 +6,7 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod digest;
 pub mod http;
 pub mod openapi;
 pub mod state;

@@ -1,9 +1,9 @@
 //! Refresh tokens: 256 random bits, shown to the client once and stored
 //! only as a SHA-256 hash, so a copy of the database opens no session.
 
+use crate::digest::sha256_hex;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-use sha2::{Digest, Sha256};
 
 /// A new token and the hash to store for it.
 pub fn generate() -> (String, String) {
@@ -16,10 +16,7 @@ pub fn generate() -> (String, String) {
 
 /// The stored form of a presented token.
 pub fn hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    sha256_hex(token.as_bytes())
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use super::{DbConn, DbError, schema::goals};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
-use tether_domain::{Cadence, GoalKind, GoalTitle, MemberId, Text, Visibility};
+use tether_domain::{Cadence, GoalKind, GoalTitle, MemberId, Text, Visibility, progress::Schedule};
 use uuid::Uuid;
 
 /// A goal as stored, parsed back into domain types.
@@ -33,6 +33,17 @@ pub struct Goal {
     pub updated_at: NaiveDateTime,
     /// When it was archived (deleted by its owner), if it was.
     pub archived_at: Option<NaiveDateTime>,
+}
+
+impl Goal {
+    /// What the domain computes progress over.
+    pub fn schedule(&self) -> Schedule {
+        Schedule {
+            kind: self.kind,
+            cadence: self.cadence,
+            started_on: self.started_on,
+        }
+    }
 }
 
 #[derive(Queryable, Insertable, AsChangeset)]

@@ -101,23 +101,20 @@ fn path_date(raw: &str) -> Result<NaiveDate, ApiError> {
     parse::date(raw).map_err(|message| ApiError::Validation(FieldErrors::one("date", message)))
 }
 
-/// Records milestones the goal has newly reached; those recorded before keep
-/// their first date.
-pub fn record_milestones(
+/// The goal's progress on `today` with a chart of `days` days, computed
+/// once from its history; milestones it has newly reached are recorded on
+/// the way (those recorded before keep their first date).
+pub fn progress_of(
     conn: &mut DbConn,
     goal: &Goal,
     today: NaiveDate,
+    days: u32,
     now: NaiveDateTime,
-) -> Result<(), ApiError> {
+) -> Result<progress::Progress, ApiError> {
     let history = check_ins::history(conn, goal.id)?;
-    let schedule = progress::Schedule {
-        kind: goal.kind,
-        cadence: goal.cadence,
-        started_on: goal.started_on,
-    };
-    let reached = progress::progress(&schedule, &history, today, 1).milestones;
-    milestones::record(conn, goal.id, &reached, now)?;
-    Ok(())
+    let progress = progress::progress(&goal.schedule(), &history, today, days);
+    milestones::record(conn, goal.id, &progress.milestones, now)?;
+    Ok(progress)
 }
 
 /// Records how a day went. The same PUT again changes nothing; a different
@@ -160,7 +157,7 @@ pub async fn put(
                 let goal = owned(conn, member, id)?;
                 let check_in = new_check_in(&goal, &raw_date, body, today, now)?;
                 let created = check_ins::upsert(conn, &check_in)?;
-                record_milestones(conn, &goal, today, now)?;
+                progress_of(conn, &goal, today, 1, now)?;
                 // Read back what is stored: a replaced check-in keeps its id
                 // and creation time.
                 let stored = check_ins::find(conn, goal.id, check_in.day)?
@@ -319,7 +316,7 @@ pub async fn delete(
                     return Err(ApiError::NotFound);
                 }
                 // Taking back a slip can complete a milestone of days kept.
-                record_milestones(conn, &goal, today, now)
+                progress_of(conn, &goal, today, 1, now).map(drop)
             })
         })
         .await?;

@@ -4,11 +4,11 @@
 //! (a missing or unknown field, a number where text belongs).
 
 use super::error::{ApiError, FieldErrors};
+use crate::digest::sha256_hex;
 use actix_web::{
     FromRequest, HttpMessage, HttpRequest, dev::Payload, error::PayloadError, web::Bytes,
 };
 use serde::de::DeserializeOwned;
-use sha2::{Digest, Sha256};
 use std::{future::Future, pin::Pin};
 
 /// Largest body any endpoint accepts.
@@ -52,10 +52,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for Fingerprinted<T> {
             // sorted, which makes the text canonical.
             let value: serde_json::Value = serde_json::from_slice(&bytes)
                 .map_err(|_| ApiError::internal("a parsed body is not JSON"))?;
-            let digest = Sha256::digest(value.to_string().as_bytes());
             Ok(Self {
                 body,
-                fingerprint: digest.iter().map(|byte| format!("{byte:02x}")).collect(),
+                fingerprint: sha256_hex(value.to_string().as_bytes()),
             })
         })
     }

@@ -2,7 +2,7 @@
 //! milestones and a day-by-day chart, all computed by the domain.
 
 use super::{
-    check_ins::record_milestones,
+    check_ins::progress_of,
     error::{
         ApiError, FieldErrors, Problem,
         responses::{NotFound, Unauthorized},
@@ -12,13 +12,13 @@ use super::{
 };
 use crate::{
     clock,
-    db::{self, check_ins, milestones},
+    db::{self, milestones},
     state::AppState,
 };
 use actix_web::{HttpResponse, web};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use tether_domain::progress::{self, StreakUnit};
+use tether_domain::progress::StreakUnit;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -164,15 +164,8 @@ pub async fn get(
             db::write(conn, |conn| {
                 let today = today_of(conn, member, now)?;
                 let goal = owned(conn, member, id)?;
-                record_milestones(conn, &goal, today, now)?;
-                let history = check_ins::history(conn, goal.id)?;
+                let progress = progress_of(conn, &goal, today, days, now)?;
                 let recorded = milestones::of_goal(conn, goal.id)?;
-                let schedule = progress::Schedule {
-                    kind: goal.kind,
-                    cadence: goal.cadence,
-                    started_on: goal.started_on,
-                };
-                let progress = progress::progress(&schedule, &history, today, days);
                 Ok::<_, ApiError>(ProgressView {
                     goal_id: goal.id,
                     today,
