@@ -10,19 +10,21 @@ mod ids;
 mod password;
 mod profile;
 pub mod progress;
+mod text;
 mod timezone;
 
-pub use account::{DisplayName, DisplayNameError};
+pub use account::DisplayName;
 pub use email::{Email, EmailError};
 pub use goal::{
     BACKFILL_DAYS, Cadence, CadenceError, CheckInDateError, CheckInStatus, GoalKind, GoalTitle,
-    GoalTitleError, MAX_ACTIVE_GOALS, Mood, MoodError, StartError, StatusError, Text, TextTooLong,
-    UnknownName, Visibility, WEEKDAY_NAMES, WeekdaySet, check_in_date, check_start, check_status,
+    MAX_ACTIVE_GOALS, Mood, MoodError, StartError, StatusError, UnknownName, Visibility,
+    WEEKDAY_NAMES, WeekdaySet, check_in_date, check_start, check_status,
 };
 pub use ids::MemberId;
 pub use password::{Password, PasswordError};
 pub use profile::{
-    Bio, BioError, MaxPartners, MaxPartnersError, Profile, QuietHours, RecoveryFocus,
-    RecoveryFocusError, RecoverySince, RecoverySinceError,
+    Bio, MaxPartners, MaxPartnersError, Profile, QuietHours, RecoveryFocus, RecoveryFocusError,
+    RecoverySince, RecoverySinceError,
 };
+pub use text::{INVISIBLE, Lines, Text, TextError, TextRule, is_invisible};
 pub use timezone::{TimeZone, TimeZoneError};

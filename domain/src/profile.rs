@@ -1,7 +1,10 @@
 //! The parts of a member's profile they may change, each parsed into a type
 //! that cannot hold a bad value.
 
-use crate::{DisplayName, TimeZone};
+use crate::{
+    DisplayName, TimeZone,
+    text::{Text, TextError, TextRule},
+};
 use chrono::{NaiveDate, NaiveTime};
 use std::{fmt, str::FromStr};
 
@@ -161,35 +164,23 @@ impl QuietHours {
     }
 }
 
-/// A few words a member writes about themself: at most 500 characters after
-/// trimming. An empty bio is no bio.
+/// A few words a member writes about themself: at most 500 characters,
+/// several lines allowed, stored trimmed. An empty bio is no bio.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Bio(String);
-
-/// Why a string is not a [`Bio`].
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum BioError {
-    /// Over 500 characters.
-    #[error("must be at most 500 characters")]
-    TooLong,
-}
+pub struct Bio(Text);
 
 impl Bio {
-    /// Most characters a bio may have.
-    pub const MAX_LEN: usize = 500;
+    /// The field's rule.
+    pub const RULE: TextRule = TextRule::BIO;
 
-    /// Checks the length as sent, then trims; `None` when nothing is left.
-    pub fn parse(raw: &str) -> Result<Option<Self>, BioError> {
-        if raw.chars().count() > Self::MAX_LEN {
-            return Err(BioError::TooLong);
-        }
-        let bio = raw.trim();
-        Ok((!bio.is_empty()).then(|| Self(bio.to_owned())))
+    /// Checks the text; `None` when nothing is left after trimming.
+    pub fn parse(raw: &str) -> Result<Option<Self>, TextError> {
+        Ok(Text::parse(raw, Self::RULE)?.map(Self))
     }
 
     /// The text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
 }
 
@@ -316,7 +307,11 @@ mod tests {
     #[test]
     fn bio_trims_to_nothing() {
         assert_eq!(Bio::parse("   "), Ok(None));
-        assert_eq!(Bio::parse(&"x".repeat(501)), Err(BioError::TooLong));
+        assert_eq!(Bio::parse(&"x".repeat(501)), Err(TextError::TooLong(500)));
+        assert_eq!(
+            Bio::parse(" one\n two\n").map(|bio| bio.map(|b| b.as_str().to_owned())),
+            Ok(Some("one\n two".to_owned()))
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use super::{
 };
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::{prelude::*, upsert::excluded};
-use tether_domain::{CheckInStatus, MemberId, Mood, Text};
+use tether_domain::{CheckInStatus, MemberId, Mood, Text, TextRule};
 use uuid::Uuid;
 
 /// A check-in as stored, parsed back into domain types.
@@ -75,7 +75,7 @@ impl TryFrom<CheckInRow> for CheckIn {
             note: row
                 .note
                 .as_deref()
-                .map(|note| Text::parse(note, Text::NOTE))
+                .map(|note| Text::parse(note, TextRule::NOTE))
                 .transpose()
                 .map_err(|_| corrupt("note"))?
                 .flatten(),

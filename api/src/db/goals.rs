@@ -3,7 +3,9 @@
 use super::{DbConn, DbError, schema::goals};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
-use tether_domain::{Cadence, GoalKind, GoalTitle, MemberId, Text, Visibility, progress::Schedule};
+use tether_domain::{
+    Cadence, GoalKind, GoalTitle, MemberId, Text, TextRule, Visibility, progress::Schedule,
+};
 use uuid::Uuid;
 
 /// A goal as stored, parsed back into domain types.
@@ -117,7 +119,7 @@ impl TryFrom<GoalRow> for Goal {
             description: row
                 .description
                 .as_deref()
-                .map(|d| Text::parse(d, Text::DESCRIPTION))
+                .map(|d| Text::parse(d, TextRule::DESCRIPTION))
                 .transpose()
                 .map_err(|_| corrupt("description"))?
                 .flatten(),

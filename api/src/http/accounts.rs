@@ -34,11 +34,8 @@ pub struct RegisterRequest {
     /// 10 to 128 characters.
     #[schema(format = Password, min_length = 10, max_length = 128, example = "a long passphrase")]
     pub password: String,
-    /// 1 to 50 characters after trimming, no control characters.
-    #[schema(
-        pattern = "^[\\t-\\r \\x85\\xA0\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}]*[^\\x00-\\x20\\x7F-\\xA0\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}]([^\\x00-\\x1F\\x7F-\\x9F]{0,48}[^\\x00-\\x20\\x7F-\\xA0\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}])?[\\t-\\r \\x85\\xA0\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}]*$",
-        example = "Sam"
-    )]
+    /// The name others see.
+    #[schema(schema_with = super::schema::display_name)]
     pub display_name: String,
     /// An IANA time zone name: the member's days are dates in it.
     #[schema(value_type = super::schema::TimeZoneName)]

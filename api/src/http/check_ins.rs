@@ -22,7 +22,7 @@ use crate::{
 use actix_web::{HttpResponse, http::header, web};
 use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
-use tether_domain::{CheckInStatus, Mood, Text, check_in_date, check_status, progress};
+use tether_domain::{CheckInStatus, Mood, Text, TextRule, check_in_date, check_status, progress};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -33,8 +33,8 @@ pub struct CheckInRequest {
     /// `slipped` is for quit goals only.
     #[schema(value_type = CheckInStatusName)]
     pub status: String,
-    /// Up to 2,000 characters. Private to the member unless `note_shared`.
-    #[schema(max_length = 2000)]
+    /// How it went, in the member's words.
+    #[schema(schema_with = super::schema::note)]
     pub note: Option<String>,
     /// Whether partners who see the goal may read the note. Off unless set.
     pub note_shared: Option<bool>,
@@ -203,7 +203,7 @@ fn new_check_in(
             .and_then(|status| check_status(goal.kind, status).map_err(|e| e.to_string())),
     );
     let note = match &body.note {
-        Some(raw) => errors.check("note", Text::parse(raw, Text::NOTE)),
+        Some(raw) => errors.check("note", Text::parse(raw, TextRule::NOTE)),
         None => Some(None),
     };
     let mood = match body.mood {

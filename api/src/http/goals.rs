@@ -23,7 +23,8 @@ use actix_web::{HttpResponse, http::StatusCode, web};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tether_domain::{
-    Cadence, GoalKind, GoalTitle, MAX_ACTIVE_GOALS, MemberId, Text, Visibility, check_start,
+    Cadence, GoalKind, GoalTitle, MAX_ACTIVE_GOALS, MemberId, Text, TextRule, Visibility,
+    check_start,
 };
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -127,14 +128,11 @@ impl CadenceBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateGoalRequest {
-    /// 1 to 120 characters after trimming.
-    #[schema(
-        pattern = "^[\\t-\\r \\x85\\xA0\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}]*[^\\t-\\r \\x85\\xA0\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}]([\\s\\S]{0,118}[^\\t-\\r \\x85\\xA0\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}])?[\\t-\\r \\x85\\xA0\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}]*$",
-        example = "Walk for 20 minutes"
-    )]
+    /// What the goal is.
+    #[schema(schema_with = super::schema::goal_title)]
     pub title: String,
-    /// Up to 1,000 characters.
-    #[schema(max_length = 1000)]
+    /// More words about it.
+    #[schema(schema_with = super::schema::description)]
     pub description: Option<String>,
     /// Build something up, or quit something.
     #[schema(value_type = GoalKindName)]
@@ -158,13 +156,13 @@ pub struct CreateGoalRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateGoalRequest {
-    /// 1 to 120 characters after trimming.
+    /// What the goal is.
     #[serde(default)]
-    #[schema(value_type = String, pattern = "^[\\t-\\r \\x85\\xA0\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}]*[^\\t-\\r \\x85\\xA0\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}]([\\s\\S]{0,118}[^\\t-\\r \\x85\\xA0\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}])?[\\t-\\r \\x85\\xA0\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}]*$")]
+    #[schema(schema_with = super::schema::goal_title)]
     pub title: Patch<String>,
-    /// Up to 1,000 characters; null clears it.
+    /// More words about it.
     #[serde(default)]
-    #[schema(value_type = Option<String>, max_length = 1000)]
+    #[schema(schema_with = super::schema::description)]
     pub description: Patch<String>,
     /// `HH:MM`; null turns the reminder off.
     #[serde(default)]
@@ -263,7 +261,7 @@ fn new_goal(
     let mut errors = FieldErrors::new();
     let title = errors.check("title", GoalTitle::parse(&body.title));
     let description = match &body.description {
-        Some(raw) => errors.check("description", Text::parse(raw, Text::DESCRIPTION)),
+        Some(raw) => errors.check("description", Text::parse(raw, TextRule::DESCRIPTION)),
         None => Some(None),
     };
     let kind = errors.check("kind", body.kind.parse::<GoalKind>());
@@ -475,7 +473,7 @@ fn apply(goal: &mut Goal, body: UpdateGoalRequest) -> Result<(), ApiError> {
         .and_then(|raw| e.check("visibility", raw.parse::<Visibility>()));
     let description = body
         .description
-        .nullable(|raw| e.check("description", Text::parse(&raw, Text::DESCRIPTION)));
+        .nullable(|raw| e.check("description", Text::parse(&raw, TextRule::DESCRIPTION)));
     let reminder_time = body
         .reminder_time
         .nullable(|raw| e.check("reminder_time", parse::time_of_day(&raw)).map(Some));

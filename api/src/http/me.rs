@@ -31,17 +31,17 @@ use uuid::Uuid;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMeRequest {
-    /// 1 to 50 characters after trimming, no control characters.
+    /// The name others see.
     #[serde(default)]
-    #[schema(value_type = String, pattern = "^[\\t-\\r \\x85\\xA0\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}]*[^\\x00-\\x20\\x7F-\\xA0\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}]([^\\x00-\\x1F\\x7F-\\x9F]{0,48}[^\\x00-\\x20\\x7F-\\xA0\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}])?[\\t-\\r \\x85\\xA0\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}]*$", example = "Sam")]
+    #[schema(schema_with = super::schema::display_name)]
     pub display_name: Patch<String>,
     /// An IANA time zone name. Changing it does not rewrite past days.
     #[serde(default)]
     #[schema(value_type = super::schema::TimeZoneName)]
     pub timezone: Patch<String>,
-    /// Up to 500 characters; null or blank clears it.
+    /// A few words about themself.
     #[serde(default)]
-    #[schema(value_type = Option<String>, max_length = 500)]
+    #[schema(schema_with = super::schema::bio)]
     pub bio: Patch<String>,
     /// What the member is recovering from; repeats are dropped.
     #[serde(default)]

@@ -15,7 +15,11 @@
 //! six), and a fuzzer reading the spec one way would send names the server
 //! reads the other.
 
-use tether_domain::{CheckInStatus, GoalKind, RecoveryFocus, TimeZone, Visibility, WEEKDAY_NAMES};
+use tether_domain::{
+    Bio, CheckInStatus, DisplayName, GoalKind, GoalTitle, Lines, RecoveryFocus, TextRule, TimeZone,
+    Visibility, WEEKDAY_NAMES,
+};
+use utoipa::openapi::schema::{Object, ObjectBuilder, SchemaType, Type};
 
 /// Declares a string schema whose values are the names the domain accepts.
 macro_rules! names {
@@ -76,3 +80,74 @@ names!(
 );
 
 pub(crate) use names;
+
+/// A text field's schema, stating the domain's rule for it as a pattern
+/// (and, for several lines, as a maximum length), so the spec accepts what
+/// the server accepts and nothing else.
+fn text(rule: TextRule, nullable: bool, description: &str, example: Option<&str>) -> Object {
+    let kind = if nullable {
+        SchemaType::from_iter([Type::String, Type::Null])
+    } else {
+        SchemaType::Type(Type::String)
+    };
+    let schema = ObjectBuilder::new()
+        .schema_type(kind)
+        .description(Some(description))
+        .pattern(Some(rule.pattern()))
+        .examples(example);
+    match rule.lines {
+        Lines::One => schema,
+        Lines::Many => schema.max_length(Some(rule.max)),
+    }
+    .build()
+}
+
+/// A display name.
+pub fn display_name() -> Object {
+    text(
+        DisplayName::RULE,
+        false,
+        "1 to 50 characters after trimming; one line, no control, invisible or text-direction characters.",
+        Some("Sam"),
+    )
+}
+
+/// A goal's title.
+pub fn goal_title() -> Object {
+    text(
+        GoalTitle::RULE,
+        false,
+        "1 to 120 characters after trimming; one line, no control, invisible or text-direction characters.",
+        Some("Walk for 20 minutes"),
+    )
+}
+
+/// A bio, null or blank to have none.
+pub fn bio() -> Object {
+    text(
+        Bio::RULE,
+        true,
+        "Up to 500 characters, stored trimmed; newlines and tabs are fine, other control characters are not. Null or blank clears it.",
+        None,
+    )
+}
+
+/// A goal's description.
+pub fn description() -> Object {
+    text(
+        TextRule::DESCRIPTION,
+        true,
+        "Up to 1,000 characters; newlines and tabs are fine, other control characters are not. Null or blank clears it.",
+        None,
+    )
+}
+
+/// A check-in's note.
+pub fn note() -> Object {
+    text(
+        TextRule::NOTE,
+        true,
+        "Up to 2,000 characters, private to the member unless note_shared; newlines and tabs are fine, other control characters are not.",
+        None,
+    )
+}

@@ -11,4 +11,5 @@ mod health;
 mod me;
 mod openapi;
 mod sessions;
+mod text;
 mod tokens;

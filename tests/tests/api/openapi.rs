@@ -60,7 +60,7 @@ mod patterns {
 
     use proptest::prelude::*;
     use regex::Regex;
-    use tether_domain::{DisplayName, GoalTitle};
+    use tether_domain::{Lines, Text, TextRule};
 
     static SPEC: std::sync::LazyLock<serde_json::Value> = std::sync::LazyLock::new(|| {
         serde_json::from_str(&tether_api::openapi::spec_json().unwrap()).unwrap()
@@ -75,9 +75,10 @@ mod patterns {
 
     /// Letters, and the characters where readings of "white space" and
     /// "control" differ.
-    const TRICKY: [char; 18] = [
+    const TRICKY: [char; 24] = [
         'a', 'Z', 'é', ' ', '\t', '\n', '\r', '\u{0b}', '\u{0}', '\u{7f}', '\u{85}', '\u{9f}',
-        '\u{a0}', '\u{1680}', '\u{2028}', '\u{3000}', '\u{200b}', '\u{180e}',
+        '\u{a0}', '\u{1680}', '\u{2028}', '\u{3000}', '\u{200b}', '\u{180e}', '\u{200d}',
+        '\u{202e}', '\u{2066}', '\u{feff}', '\u{3164}', '\u{fe0f}',
     ];
 
     fn text(max: usize) -> impl Strategy<Value = String> {
@@ -112,20 +113,56 @@ mod patterns {
         }
     }
 
+    /// Whether the spec's schema for `schema.field` takes `raw`.
+    fn spec_takes(schema: &str, field: &str, raw: &str) -> bool {
+        let property = &SPEC["components"]["schemas"][schema]["properties"][field];
+        let max = property["maxLength"]
+            .as_u64()
+            .map_or(usize::MAX, |n| n as usize);
+        pattern(schema, field).is_match(raw) && raw.chars().count() <= max
+    }
+
+    /// What the server makes of `raw` under `rule`: a one-line field
+    /// (a name, a title) must not be empty; a multi-line one may be.
+    fn server_takes(raw: &str, rule: TextRule) -> bool {
+        match rule.lines {
+            Lines::One => Text::required(raw, rule).is_ok(),
+            Lines::Many => Text::parse(raw, rule).is_ok(),
+        }
+    }
+
+    /// Every text field of every request, with the rule the server applies.
+    const TEXT_FIELDS: [(&str, &str, TextRule); 8] = [
+        ("RegisterRequest", "display_name", TextRule::DISPLAY_NAME),
+        ("UpdateMeRequest", "display_name", TextRule::DISPLAY_NAME),
+        ("UpdateMeRequest", "bio", TextRule::BIO),
+        ("CreateGoalRequest", "title", TextRule::GOAL_TITLE),
+        ("UpdateGoalRequest", "title", TextRule::GOAL_TITLE),
+        ("CreateGoalRequest", "description", TextRule::DESCRIPTION),
+        ("UpdateGoalRequest", "description", TextRule::DESCRIPTION),
+        ("CheckInRequest", "note", TextRule::NOTE),
+    ];
+
     proptest! {
         #[test]
-        fn display_name(raw in text(60)) {
-            for schema in ["RegisterRequest", "UpdateMeRequest"] {
-                let spec = pattern(schema, "display_name");
-                prop_assert_eq!(spec.is_match(&raw), DisplayName::parse(&raw).is_ok(), "{:?}", raw);
+        fn text_fields(raw in text(130)) {
+            for (schema, field, rule) in TEXT_FIELDS {
+                prop_assert_eq!(
+                    spec_takes(schema, field, &raw),
+                    server_takes(&raw, rule),
+                    "{}.{}: {:?}", schema, field, raw
+                );
             }
         }
 
         #[test]
-        fn goal_title(raw in text(130)) {
-            for schema in ["CreateGoalRequest", "UpdateGoalRequest"] {
-                let spec = pattern(schema, "title");
-                prop_assert_eq!(spec.is_match(&raw), GoalTitle::parse(&raw).is_ok(), "{:?}", raw);
+        fn long_text_fields(raw in "[a \n]{990,2010}") {
+            for (schema, field, rule) in TEXT_FIELDS {
+                prop_assert_eq!(
+                    spec_takes(schema, field, &raw),
+                    server_takes(&raw, rule),
+                    "{}.{}: {} characters", schema, field, raw.chars().count()
+                );
             }
         }
 
