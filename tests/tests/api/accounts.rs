@@ -230,3 +230,59 @@ async fn too_many_wrong_passwords_lock_the_account_for_a_while() {
         .unwrap();
     assert_eq!(response.status(), 200);
 }
+
+#[tokio::test]
+async fn look_alike_addresses_are_one_mailbox_and_one_account() {
+    let store = Store::new();
+    let app = TestApp::spawn(&store).await;
+    for first in ["sam@example.org", "josé@example.org"] {
+        let response = app
+            .request(Method::POST, "/v1/auth/register")
+            .json(&registration(first))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201, "{first}");
+    }
+    for look_alike in [
+        "sam@ｅｘａｍｐｌｅ.org",
+        "ｓａｍ@example.org",
+        "SAM@EXAMPLE.ORG",
+        "jose\u{301}@example.org",
+        "JOSE\u{301}@Example.org",
+    ] {
+        let response = app
+            .request(Method::POST, "/v1/auth/register")
+            .json(&registration(look_alike))
+            .send()
+            .await
+            .unwrap();
+        problem(response, 409).await;
+        // And it signs in to the one account there is.
+        let response = app
+            .request(Method::POST, "/v1/auth/login")
+            .json(&json!({"email": look_alike, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{look_alike}");
+    }
+    for hidden in [
+        "sa\u{200B}m@example.org",
+        "sam@exam\u{200D}ple.org",
+        "\u{202E}sam@example.org",
+    ] {
+        let response = app
+            .request(Method::POST, "/v1/auth/register")
+            .json(&registration(hidden))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            bad_fields(&problem(response, 422).await),
+            ["email"],
+            "{hidden:?}"
+        );
+    }
+    assert_eq!(store.count("members"), 2);
+}
