@@ -16,7 +16,7 @@ use crate::{
 };
 use actix_web::{App, HttpServer, dev::Server, middleware::from_fn, web};
 use std::{net::SocketAddr, time::Duration};
-use utoipa_swagger_ui::SwaggerUi;
+use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -85,8 +85,17 @@ pub fn start(config: &Config) -> Result<Running, StartError> {
                 ApiError::Validation(FieldErrors::one(json::field_of(".", message), message)).into()
             }))
             .configure(http::routes)
-            .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
+            .service(
+                SwaggerUi::new("/docs/{_:.*}")
+                    .url("/openapi.json", spec.clone())
+                    // Swagger UI would otherwise send our spec to
+                    // validator.swagger.io from every browser that opens
+                    // the docs: a third party learning who reads them.
+                    .config(SwaggerConfig::default().validator_url("none")),
+            )
+            .service(web::redirect("/docs", "/docs/").permanent())
             .default_service(web::to(http::not_found))
+            .wrap(from_fn(http::headers::secure))
             .wrap(from_fn(telemetry::request_span))
     })
     .bind(config.bind)?;

@@ -34,6 +34,7 @@ use utoipa::{
         goals::update,
         goals::archive,
         check_ins::put,
+        check_ins::get,
         check_ins::list,
         check_ins::delete,
         progress::get,

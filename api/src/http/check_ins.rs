@@ -277,6 +277,42 @@ pub async fn list(
     )))
 }
 
+/// One day's check-in: what a created check-in's `Location` names.
+#[utoipa::path(
+    operation_id = "get_check_in",
+    get,
+    path = "/v1/goals/{id}/check-ins/{date}",
+    tag = "check-ins",
+    security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "The goal"),
+        ("date" = NaiveDate, Path, description = "The member's local date"),
+    ),
+    responses(
+        (status = 200, description = "The day's check-in", body = CheckInView),
+        (status = 404, description = "No such goal of the caller's, or no check-in that day", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The date is not a date", body = Problem, content_type = "application/problem+json"),
+        Unauthorized,
+    )
+)]
+pub async fn get(
+    state: web::Data<AppState>,
+    Caller(member): Caller,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (raw_id, raw_date) = path.into_inner();
+    let id = goal_id(&raw_id)?;
+    let date = path_date(&raw_date)?;
+    let check_in = state
+        .db
+        .run(move |conn| {
+            let goal = owned(conn, member, id)?;
+            check_ins::find(conn, goal.id, date)?.ok_or(ApiError::NotFound)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(CheckInView::from(&check_in)))
+}
+
 /// Takes back the check-in of a day in the last 14.
 #[utoipa::path(
     operation_id = "delete_check_in",

@@ -6,6 +6,7 @@ pub mod check_ins;
 pub mod error;
 pub mod extract;
 pub mod goals;
+pub mod headers;
 pub mod health;
 pub mod idempotency;
 pub mod json;
@@ -85,9 +86,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
     )
     .service(
         web::resource("/v1/goals/{id}/check-ins/{date}")
+            .route(web::get().to(check_ins::get))
             .route(web::put().to(check_ins::put))
             .route(web::delete().to(check_ins::delete))
-            .default_service(not_allowed("PUT, DELETE")),
+            .default_service(not_allowed("GET, PUT, DELETE")),
     )
     .service(
         web::resource("/v1/goals/{id}/progress")

@@ -471,3 +471,50 @@ async fn weekly_goals_count_in_weeks() {
     );
     assert_eq!(progress["strength"], 21, "one kept week: 1 - ½^(1/3)");
 }
+
+#[tokio::test]
+async fn a_check_ins_location_resolves_for_its_owner_only() {
+    let store = Store::new();
+    let app = TestApp::spawn(&store).await;
+    let sam = app.register("sam").await;
+    let kim = app.register("kim").await;
+    let (goal, today) = goal_started(&app, &sam, "build", 2).await;
+    let created = app
+        .check_in(
+            &sam,
+            &goal,
+            &today.to_string(),
+            json!({"status": "done", "mood": 4}),
+        )
+        .await;
+    assert_eq!(created.status(), 201);
+    let location = created.headers()["location"].to_str().unwrap().to_owned();
+    let stored: Value = created.json().await.unwrap();
+    assert_eq!(app.get_json(&sam, &location).await, stored);
+
+    // A day without a check-in, another member, nobody, a date that is no date.
+    problem(
+        app.call(
+            Method::GET,
+            &format!("/v1/goals/{goal}/check-ins/{}", ago(today, 1)),
+            &sam,
+        )
+        .await,
+        404,
+    )
+    .await;
+    problem(app.call(Method::GET, &location, &kim).await, 404).await;
+    problem(
+        app.request(Method::GET, &location).send().await.unwrap(),
+        401,
+    )
+    .await;
+    let response = app
+        .call(
+            Method::GET,
+            &format!("/v1/goals/{goal}/check-ins/someday"),
+            &sam,
+        )
+        .await;
+    assert_eq!(bad_fields(&problem(response, 422).await), ["date"]);
+}

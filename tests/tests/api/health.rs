@@ -56,6 +56,27 @@ async fn the_spec_and_its_docs_are_served() {
         docs.text().await.unwrap().contains("swagger"),
         "Swagger UI is served from the binary"
     );
+    let redirect = app.request(Method::GET, "/docs").send().await.unwrap();
+    assert!(redirect.status().is_redirection(), "{}", redirect.status());
+    assert_eq!(redirect.headers()["location"], "/docs/");
+}
+
+#[tokio::test]
+async fn the_docs_call_nobody() {
+    let store = Store::new();
+    let app = TestApp::spawn(&store).await;
+    // Under a host name other than localhost, Swagger UI would ask
+    // validator.swagger.io about our spec unless told not to.
+    let config = app
+        .request(Method::GET, "/docs/swagger-initializer.js")
+        .header("host", "tether.example.org")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(config.status(), 200);
+    let config = config.text().await.unwrap();
+    assert!(config.contains(r#""validatorUrl": "none""#), "{config}");
+    assert!(!config.contains("swagger.io"), "{config}");
 }
 
 #[tokio::test]

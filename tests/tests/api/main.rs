@@ -7,6 +7,7 @@ mod accounts;
 mod check_ins;
 mod errors;
 mod goals;
+mod headers;
 mod health;
 mod me;
 mod openapi;
