@@ -92,7 +92,14 @@ impl Config {
                 get("TETHER_DATABASE_URL"),
                 "sqlite://tether.db",
                 DatabaseUrl::parse,
-            )?,
+            )
+            .map_err(|error| ConfigError {
+                message: redact_password(
+                    &lookup("TETHER_DATABASE_URL").unwrap_or_default(),
+                    &error.message,
+                ),
+                ..error
+            })?,
             jwt_secret: match get("TETHER_JWT_SECRET") {
                 Some(secret) if secret.len() < 32 => {
                     return Err(ConfigError::new(
@@ -150,7 +157,42 @@ fn parse_var<T>(
     parse(raw).map_err(|message| ConfigError::new(var, format!("{message} (got {raw:?})")))
 }
 
+/// `text` with the password that `url` carries, if any, replaced by `***`:
+/// start-up errors name the URL, and logs must never hold its secret.
+pub fn redact_password(url: &str, text: &str) -> String {
+    let mut secrets = Vec::new();
+    // scheme://user:password@host/...
+    if let Some((_, rest)) = url.split_once("://") {
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        if let Some((userinfo, _)) = authority.rsplit_once('@')
+            && let Some((_, password)) = userinfo.split_once(':')
+        {
+            secrets.push(password);
+        }
+    }
+    // ...?password=secret&...
+    if let Some((_, query)) = url.split_once('?') {
+        secrets.extend(
+            query
+                .split('&')
+                .filter_map(|pair| pair.strip_prefix("password=")),
+        );
+    }
+    secrets
+        .into_iter()
+        .filter(|secret| !secret.is_empty())
+        .fold(text.to_owned(), |text, secret| text.replace(secret, "***"))
+}
+
 impl DatabaseUrl {
+    /// `text` without this URL's password.
+    pub fn redact(&self, text: &str) -> String {
+        match self {
+            Self::Sqlite(_) => text.to_owned(),
+            Self::Postgres(url) => redact_password(url, text),
+        }
+    }
+
     /// `sqlite://path`, `sqlite:path` (relative or absolute), or a
     /// `postgres://` / `postgresql://` URL.
     pub fn parse(raw: &str) -> Result<Self, String> {
@@ -249,6 +291,24 @@ mod tests {
             assert!(error.to_string().starts_with(var), "{error}");
             assert!(!error.to_string().contains('\n'));
         }
+    }
+
+    #[test]
+    fn a_bad_database_url_is_reported_without_its_password() {
+        for url in [
+            "mysql://tether:hunter2@db/tether",
+            "postgres://tether:hunter2@db/tether?sslmode=require",
+            "postgresql://db/tether?user=tether&password=hunter2",
+        ] {
+            assert!(!redact_password(url, url).contains("hunter2"), "{url}");
+        }
+        let error = config(&[("TETHER_DATABASE_URL", "mysql://tether:hunter2@db/tether")])
+            .expect_err("not a database we serve");
+        assert!(!error.to_string().contains("hunter2"), "{error}");
+        assert!(
+            error.to_string().contains("mysql://tether:***@db"),
+            "{error}"
+        );
     }
 
     #[test]

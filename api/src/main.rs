@@ -47,7 +47,12 @@ fn serve(config: &Config) -> ExitCode {
         Ok(running) => running,
         Err(error) => return fail(error),
     };
-    tracing::info!(addr = %running.addr, database = ?config.database, "serving");
+    tracing::info!(
+        addr = %running.addr,
+        database = ?config.database,
+        docs = %format!("http://{}/docs/", running.addr),
+        "serving; the API is described at /openapi.json and browsable at /docs/"
+    );
     match actix_web::rt::System::new().block_on(running.server) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => fail(error),

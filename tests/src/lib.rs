@@ -39,19 +39,22 @@ impl Store {
         match std::env::var(POSTGRES_VAR) {
             Ok(admin_url) if !admin_url.is_empty() => {
                 let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
-                let mut conn = PgConnection::establish(&admin_url)
-                    .expect("TETHER_TEST_POSTGRES_URL should name a reachable database");
+                let mut conn = connect_creating(&admin_url);
                 sql_query(format!("CREATE SCHEMA {schema}"))
                     .execute(&mut conn)
                     .unwrap();
                 Store::Postgres { admin_url, schema }
             }
-            _ => {
-                let dir = tempfile::tempdir().unwrap();
-                let path = dir.path().join("tether.db");
-                Store::Sqlite { dir, path }
-            }
+            _ => Self::sqlite(),
         }
+    }
+
+    /// A fresh SQLite file, whatever the environment selects: for what
+    /// only the embedded default has (files on disk).
+    pub fn sqlite() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tether.db");
+        Store::Sqlite { dir, path }
     }
 
     /// The `TETHER_DATABASE_URL` of this store.
@@ -133,6 +136,46 @@ impl Store {
     fn pg(&self) -> PgConnection {
         PgConnection::establish(&self.url()).unwrap()
     }
+}
+
+/// Connects to the test database, creating it first if the server has no
+/// database of that name yet, so the README's command works on a fresh
+/// machine.
+fn connect_creating(url: &str) -> PgConnection {
+    static CREATED: std::sync::Once = std::sync::Once::new();
+    CREATED.call_once(|| {
+        if PgConnection::establish(url).is_ok() {
+            return;
+        }
+        let Some((server, name)) = split_database(url) else {
+            return;
+        };
+        if let Ok(mut conn) = PgConnection::establish(&server) {
+            // Another test process may create it at the same moment: the
+            // connection below is what must succeed.
+            let _ = sql_query(format!("CREATE DATABASE \"{name}\"")).execute(&mut conn);
+        }
+    });
+    PgConnection::establish(url)
+        .expect("TETHER_TEST_POSTGRES_URL should name a PostgreSQL server the tests may create a database on")
+}
+
+/// The URL of the same server's `postgres` database, and the name of the
+/// database `url` names.
+fn split_database(url: &str) -> Option<(String, String)> {
+    let (scheme, rest) = url.split_once("://")?;
+    let (authority, path) = rest.split_once('/')?;
+    let (name, query) = path
+        .split_once('?')
+        .map_or((path, None), |(n, q)| (n, Some(q)));
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return None;
+    }
+    let query = query.map(|q| format!("?{q}")).unwrap_or_default();
+    Some((
+        format!("{scheme}://{authority}/postgres{query}"),
+        name.to_owned(),
+    ))
 }
 
 impl Default for Store {

@@ -62,6 +62,10 @@ fn load_or_create(path: &Path) -> std::io::Result<Vec<u8>> {
         Ok(mut file) => {
             file.write_all(fresh.as_bytes())?;
             file.sync_all()?;
+            tracing::info!(
+                path = %path.display(),
+                "generated a signing key for access tokens; keep it with the database (tokens signed with it end when it is lost)"
+            );
             Ok(fresh.into_bytes())
         }
         Err(error) if error.kind() == ErrorKind::AlreadyExists => {

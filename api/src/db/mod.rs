@@ -19,7 +19,7 @@ use diesel::{
     sqlite::SqliteConnection,
 };
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
-use std::time::Duration;
+use std::{path::Path, time::Duration};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
@@ -144,6 +144,10 @@ impl std::fmt::Debug for Db {
 impl Db {
     /// Connects, applies pending migrations, and opens the pool.
     pub fn open(url: &DatabaseUrl) -> Result<Self, DbError> {
+        if let DatabaseUrl::Sqlite(path) = url {
+            keep_private(path)
+                .map_err(|error| DbError::Connect(format!("{}: {error}", path.display())))?;
+        }
         let manager = Manager(url.clone());
         // One direct connection first: r2d2 would retry until its timeout and
         // then report only that, where this reports why (no such database,
@@ -151,13 +155,11 @@ impl Db {
         let mut conn = r2d2::ManageConnection::connect(&manager)
             // libpq's messages end in a newline and may span lines: keep one.
             .map_err(|error| {
-                DbError::Connect(
-                    error
-                        .to_string()
-                        .split_whitespace()
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                )
+                let message = error.to_string();
+                let one_line = message.split_whitespace().collect::<Vec<_>>().join(" ");
+                // libpq may quote a malformed part of the URL, password
+                // included.
+                DbError::Connect(url.redact(&one_line))
             })?;
         let applied = match &mut conn {
             DbConn::Postgres(c) => c
@@ -205,6 +207,35 @@ impl Db {
         })
         .await
     }
+}
+
+/// Creates the SQLite file readable by its owner only, or takes group and
+/// world access away from one that exists, with its `-wal` and `-shm`
+/// files: they hold health data. SQLite gives the files it creates beside
+/// a database the database's own mode, so a private database keeps them
+/// private.
+fn keep_private(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path)?;
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let file = Path::new(&name);
+        match std::fs::metadata(file) {
+            Ok(meta) if meta.permissions().mode() & 0o077 != 0 => {
+                std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))?;
+                tracing::warn!(file = %file.display(), "others could read this database file; it is now private");
+            }
+            Ok(_) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(())
 }
 
 /// Runs `work` in a write transaction: `BEGIN IMMEDIATE` on SQLite, so the

@@ -12,5 +12,6 @@ mod health;
 mod me;
 mod openapi;
 mod sessions;
+mod startup;
 mod text;
 mod tokens;
