@@ -286,14 +286,35 @@ pub fn check_in_date(
 
 /// A status a goal of this kind cannot have.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("slipped is for quit goals only; a build goal is done or skipped")]
-pub struct StatusError;
+pub enum StatusError {
+    /// A build goal cannot slip.
+    #[error("slipped is for quit goals only; a build goal is done or skipped")]
+    BuildSlipped,
+    /// A quit goal has no rest days: every day without a slip is kept.
+    #[error("skipped is for build goals only; a quit goal's day is done or slipped")]
+    QuitSkipped,
+}
 
 /// Whether `status` fits a goal of `kind`.
 pub fn check_status(kind: GoalKind, status: CheckInStatus) -> Result<CheckInStatus, StatusError> {
     match (kind, status) {
-        (GoalKind::Build, CheckInStatus::Slipped) => Err(StatusError),
+        (GoalKind::Build, CheckInStatus::Slipped) => Err(StatusError::BuildSlipped),
+        (GoalKind::Quit, CheckInStatus::Skipped) => Err(StatusError::QuitSkipped),
         _ => Ok(status),
+    }
+}
+
+/// A cadence a goal of this kind cannot have.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a quit goal is daily: every day kept away counts")]
+pub struct QuitCadenceError;
+
+/// Whether `cadence` fits a goal of `kind`: a quit goal is kept (or not)
+/// every day, so it is daily.
+pub fn check_cadence(kind: GoalKind, cadence: Cadence) -> Result<Cadence, QuitCadenceError> {
+    match (kind, cadence) {
+        (GoalKind::Quit, Cadence::Weekly { .. } | Cadence::Days(_)) => Err(QuitCadenceError),
+        _ => Ok(cadence),
     }
 }
 
@@ -372,7 +393,19 @@ mod tests {
     fn only_quit_goals_slip() {
         assert_eq!(
             check_status(GoalKind::Build, CheckInStatus::Slipped),
-            Err(StatusError)
+            Err(StatusError::BuildSlipped)
+        );
+        assert_eq!(
+            check_status(GoalKind::Quit, CheckInStatus::Skipped),
+            Err(StatusError::QuitSkipped)
+        );
+        assert_eq!(
+            check_cadence(GoalKind::Quit, Cadence::Weekly { times: 3 }),
+            Err(QuitCadenceError)
+        );
+        assert_eq!(
+            check_cadence(GoalKind::Quit, Cadence::Daily),
+            Ok(Cadence::Daily)
         );
         assert_eq!(
             check_status(GoalKind::Quit, CheckInStatus::Slipped),

@@ -24,7 +24,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tether_domain::{
     Cadence, GoalKind, GoalTitle, MAX_ACTIVE_GOALS, MemberId, Text, TextRule, Visibility,
-    check_start,
+    check_cadence, check_start,
 };
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -265,7 +265,12 @@ fn new_goal(
         None => Some(None),
     };
     let kind = errors.check("kind", body.kind.parse::<GoalKind>());
-    let cadence = errors.check("cadence", body.cadence.parse());
+    let cadence = errors
+        .check("cadence", body.cadence.parse())
+        .and_then(|cadence| match kind {
+            Some(kind) => errors.check("cadence", check_cadence(kind, cadence)),
+            None => Some(cadence),
+        });
     let reminder_time = match &body.reminder_time {
         Some(raw) => errors
             .check("reminder_time", parse::time_of_day(raw))

@@ -30,8 +30,8 @@ super::schema::names!(
 super::schema::names!(
     /// How a day of the chart looks.
     DayStateName, "DayState",
-    "done, skipped, slipped: the check-in; missed: due and passed without one; not_due: nothing was due; pending: due today, not yet checked in.",
-    ["done", "skipped", "slipped", "missed", "not_due", "pending"]
+    "done, skipped, slipped: the check-in; missed: due and passed without one; not_due: nothing was due; pending: due today, not yet checked in; unlogged: a quit goal's past day without a check-in, kept like every day without a slip.",
+    ["done", "skipped", "slipped", "missed", "not_due", "pending", "unlogged"]
 );
 super::schema::names!(
     /// What a milestone counts.

@@ -14,6 +14,13 @@
 //!
 //! Excused and pending periods neither count for nor break anything: rest is
 //! part of recovery, and a day is not missed before it is over.
+//!
+//! A quit goal (always daily) tells one story in every figure: a day passes
+//! kept unless it holds a slip. A past day without a check-in is kept, for
+//! the streak, the strength, the completion and days kept alike; the chart
+//! shows it as `unlogged`, kept but not checked in. Only a slip breaks it.
+//! A quit goal has no rest days; a `skipped` stored for one (which the API
+//! no longer takes) counts as a day without a check-in.
 
 use crate::goal::{Cadence, CheckInStatus, GoalKind};
 use chrono::{Datelike, Days, NaiveDate};
@@ -91,6 +98,9 @@ pub enum DayState {
     NotDue,
     /// Due today and not yet checked in.
     Pending,
+    /// A quit goal's past day without a check-in: kept, as every day a
+    /// member stayed away is, but not logged.
+    Unlogged,
 }
 
 impl DayState {
@@ -103,6 +113,7 @@ impl DayState {
             Self::Missed => "missed",
             Self::NotDue => "not_due",
             Self::Pending => "pending",
+            Self::Unlogged => "unlogged",
         }
     }
 }
@@ -160,8 +171,8 @@ pub fn progress(
     today: NaiveDate,
     series_days: u32,
 ) -> Progress {
-    let log = Log::new(schedule.started_on, today, check_ins);
-    let periods = periods(schedule.cadence, &log, today);
+    let log = Log::new(schedule, today, check_ins);
+    let periods = periods(schedule, &log, today);
     let (current_streak, best_streak, streak_milestones) = streaks(&periods);
     let quit = (schedule.kind == GoalKind::Quit).then(|| quit_stats(&log, today));
     let milestones = match schedule.kind {
@@ -195,10 +206,19 @@ struct Log {
 }
 
 impl Log {
-    fn new(start: NaiveDate, today: NaiveDate, check_ins: &[(NaiveDate, CheckInStatus)]) -> Self {
+    fn new(
+        schedule: &Schedule,
+        today: NaiveDate,
+        check_ins: &[(NaiveDate, CheckInStatus)],
+    ) -> Self {
+        let start = schedule.started_on;
         let len = usize::try_from((today - start).num_days() + 1).unwrap_or(0);
         let mut days = vec![None; len];
+        let quit = schedule.kind == GoalKind::Quit;
         for (date, status) in check_ins {
+            if quit && *status == CheckInStatus::Skipped {
+                continue;
+            }
             if let Some(slot) = index(start, *date).and_then(|i| days.get_mut(i)) {
                 *slot = Some(*status);
             }
@@ -236,7 +256,8 @@ struct Period {
     kept_on: NaiveDate,
 }
 
-fn periods(cadence: Cadence, log: &Log, today: NaiveDate) -> Vec<Period> {
+fn periods(schedule: &Schedule, log: &Log, today: NaiveDate) -> Vec<Period> {
+    let cadence = schedule.cadence;
     match cadence {
         Cadence::Daily | Cadence::Days(_) => log
             .dated()
@@ -249,6 +270,7 @@ fn periods(cadence: Cadence, log: &Log, today: NaiveDate) -> Vec<Period> {
                     Some(CheckInStatus::Skipped) => Outcome::Excused,
                     Some(CheckInStatus::Slipped) => Outcome::Missed,
                     None if date == today => Outcome::Pending,
+                    None if schedule.kind == GoalKind::Quit => Outcome::Kept,
                     None => Outcome::Missed,
                 },
             })
@@ -463,6 +485,7 @@ fn series(
                         }
                         cadence if !cadence.is_due_day(date) => DayState::NotDue,
                         _ if date == today => DayState::Pending,
+                        _ if schedule.kind == GoalKind::Quit => DayState::Unlogged,
                         _ => DayState::Missed,
                     },
                 }

@@ -190,9 +190,22 @@ fn daily_quit_goal_survives_a_slip() {
     );
     assert_eq!(quit.slips, 1);
     assert_eq!(quit.days_since_last_slip, Some(12));
-    assert_eq!(progress.current_streak, 7, "16..22");
-    assert_eq!(progress.best_streak, 9, "1..9 survives the slip");
-    assert_eq!(progress.strength, 63);
+    // One story: the 15th had no check-in, so it was kept like any day
+    // without a slip, in every figure.
+    assert_eq!(
+        progress.current_streak, 12,
+        "11..22, the days since the slip"
+    );
+    assert_eq!(
+        progress.best_streak, 12,
+        "longer than 1..9, which survives anyway"
+    );
+    assert_eq!(progress.strength, 66, "nine kept, a slip, twelve kept");
+    assert_eq!(progress.completion.last_7_days, Some(1.0));
+    assert_eq!(progress.completion.last_30_days, Some(21.0 / 22.0));
+    assert_eq!(state_on(&progress, date(11, 15)), DayState::Unlogged);
+    assert_eq!(state_on(&progress, date(11, 10)), DayState::Slipped);
+    assert_eq!(state_on(&progress, date(11, 16)), DayState::Done);
     assert_eq!(
         progress.milestones,
         [1, 3, 7, 14]
@@ -213,6 +226,32 @@ fn daily_quit_goal_survives_a_slip() {
     let without = super::progress(&goal, &clean, date(11, 22), 90);
     assert_eq!(without.quit.map(|q| q.days_kept), Some(22));
     assert_eq!(without.quit.map(|q| q.days_since_last_slip), Some(None));
+    assert_eq!(without.current_streak, 22);
+    assert_eq!(without.strength, 69);
+}
+
+// Started on the 10th, never checked in, a slip on the 22nd (today): the
+// story the hardening review found told four ways.
+#[test]
+fn an_unlogged_quit_goal_is_kept_until_a_slip() {
+    let goal = schedule(GoalKind::Quit, Cadence::Daily, date(11, 10));
+    let before = progress(&goal, &[], date(11, 21), 14);
+    assert_eq!(
+        before.quit.map(|q| q.days_kept),
+        Some(11),
+        "10..20; today is open"
+    );
+    assert_eq!(before.current_streak, 11);
+    assert_eq!(before.completion.last_7_days, Some(1.0));
+    assert_eq!(before.strength, 44, "eleven kept days from nothing");
+    assert_eq!(state_on(&before, date(11, 20)), DayState::Unlogged);
+    assert_eq!(state_on(&before, date(11, 21)), DayState::Pending);
+
+    let after = progress(&goal, &[(date(11, 22), Slipped)], date(11, 22), 14);
+    assert_eq!(after.quit.map(|q| q.days_kept), Some(12), "10..21");
+    assert_eq!(after.current_streak, 0, "the slip is today's");
+    assert_eq!(after.best_streak, 12);
+    assert_eq!(after.completion.last_7_days, Some(6.0 / 7.0));
 }
 
 #[test]
@@ -354,6 +393,53 @@ proptest! {
         if let Some(quit) = progress.quit {
             let days = (today - goal.started_on).num_days() as u32 + 1;
             prop_assert!(quit.days_kept + quit.slips <= days);
+        }
+    }
+
+    /// A daily quit goal's figures tell one story: days kept are its kept
+    /// periods, the current streak is the run since the last slip (or since
+    /// the start), and the chart shows exactly those days as kept.
+    #[test]
+    fn a_quit_goal_tells_one_story(
+        (goal, today, history) in a_goal().prop_flat_map(|(goal, today)| {
+            let goal = Schedule { kind: GoalKind::Quit, cadence: Cadence::Daily, ..goal };
+            (Just(goal), Just(today), a_history(goal, today))
+        })
+    ) {
+        let days = (today - goal.started_on).num_days() as u32 + 1;
+        let progress = progress(&goal, &history, today, days);
+        let quit = progress.quit.expect("a quit goal");
+        let kept_in_chart = progress
+            .series
+            .iter()
+            .filter(|(_, state)| matches!(state, DayState::Done | DayState::Unlogged))
+            .count() as u32;
+        prop_assert_eq!(kept_in_chart, quit.days_kept);
+        prop_assert!(progress.series.iter().all(|(_, state)| *state != DayState::Missed));
+        let last_slip = history.iter().filter(|(_, s)| *s == Slipped).map(|(d, _)| *d).max();
+        // Days since the slip (or the start), less today while it is open
+        // (a quit goal has no rest days: a stored skip is no check-in).
+        let run_from = last_slip.map_or(goal.started_on, |slip| slip + Days::new(1));
+        let expected = run_from
+            .iter_days()
+            .take_while(|day| *day <= today)
+            .filter(|day| {
+                let status = history.iter().find(|(d, _)| d == day).map(|(_, s)| *s);
+                match status {
+                    Some(Done) => true,
+                    Some(Slipped) => false,
+                    Some(Skipped) | None => *day < today,
+                }
+            })
+            .count() as u32;
+        prop_assert_eq!(progress.current_streak, expected);
+        if last_slip.is_none() {
+            for rate in [progress.completion.last_7_days, progress.completion.last_30_days, progress.completion.last_90_days]
+                .into_iter()
+                .flatten()
+            {
+                prop_assert_eq!(rate, 1.0);
+            }
         }
     }
 }

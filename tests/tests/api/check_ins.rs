@@ -518,3 +518,61 @@ async fn a_check_ins_location_resolves_for_its_owner_only() {
         .await;
     assert_eq!(bad_fields(&problem(response, 422).await), ["date"]);
 }
+
+#[tokio::test]
+async fn a_quit_goal_counts_every_unlogged_day_as_kept() {
+    let store = Store::new();
+    let app = TestApp::spawn(&store).await;
+    let sam = app.register("sam").await;
+    // Started 12 days ago, never checked in, a slip 2 days ago.
+    let (goal, today) = goal_started(&app, &sam, "quit", 12).await;
+    let slip = app
+        .check_in(&sam, &goal, &ago(today, 2), json!({"status": "slipped"}))
+        .await;
+    assert_eq!(slip.status(), 201);
+    let progress = app.progress(&sam, &goal).await;
+    assert_eq!(
+        progress["quit"],
+        json!({"days_kept": 11, "days_since_last_slip": 2, "slips": 1})
+    );
+    assert_eq!(
+        progress["current_streak"], 1,
+        "yesterday, unlogged and kept"
+    );
+    assert_eq!(progress["best_streak"], 10);
+    assert_eq!(progress["strength"], 42, "ten kept, a slip, one kept");
+    assert_eq!(progress["completion"]["last_7_days"], 5.0 / 6.0);
+    let states: Vec<(&str, &str)> = progress["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|day| {
+            (
+                day["date"].as_str().unwrap(),
+                day["state"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let on = |days: u64| {
+        let date = ago(today, days);
+        states
+            .iter()
+            .find(|(d, _)| *d == date)
+            .map(|(_, s)| *s)
+            .unwrap()
+    };
+    assert_eq!(on(3), "unlogged");
+    assert_eq!(on(2), "slipped");
+    assert_eq!(on(1), "unlogged");
+    assert_eq!(on(0), "pending");
+    assert!(
+        states.iter().all(|(_, state)| *state != "missed"),
+        "{states:?}"
+    );
+
+    // A quit goal has no rest days.
+    let response = app
+        .check_in(&sam, &goal, &ago(today, 1), json!({"status": "skipped"}))
+        .await;
+    assert_eq!(bad_fields(&problem(response, 422).await), ["status"]);
+}

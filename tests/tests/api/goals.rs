@@ -38,7 +38,7 @@ async fn create_each_kind_of_goal() {
         .create_goal(
             &sam,
             json!({
-                "title": "  No alcohol  ", "kind": "quit", "cadence": {"type": "weekly", "times": 7},
+                "title": "  No alcohol  ", "kind": "quit", "cadence": {"type": "daily"},
                 "description": "One day at a time.", "reminder_time": "21:00",
                 "visibility": "partners", "started_on": "2026-01-01",
             }),
@@ -46,7 +46,7 @@ async fn create_each_kind_of_goal() {
         .await;
     assert_eq!(quit["title"], "No alcohol");
     assert_eq!(quit["kind"], "quit");
-    assert_eq!(quit["cadence"], json!({"type": "weekly", "times": 7}));
+    assert_eq!(quit["cadence"], json!({"type": "daily"}));
     assert_eq!(quit["reminder_time"], "21:00");
     assert_eq!(quit["visibility"], "partners");
     assert_eq!(quit["started_on"], "2026-01-01");
@@ -60,6 +60,19 @@ async fn create_each_kind_of_goal() {
         days["cadence"],
         json!({"type": "days", "days": ["mon", "thu"]})
     );
+    // Every day kept away counts: a quit goal is daily.
+    for cadence in [
+        json!({"type": "weekly", "times": 7}),
+        json!({"type": "days", "days": ["mon"]}),
+    ] {
+        let response = app
+            .authed(Method::POST, "/v1/goals", &sam.access)
+            .json(&json!({"title": "No alcohol", "kind": "quit", "cadence": cadence}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad_fields(&problem(response, 422).await), ["cadence"]);
+    }
 
     let fetched: Value = app
         .get_json(&sam, &format!("/v1/goals/{}", quit["id"].as_str().unwrap()))
