@@ -91,31 +91,67 @@ impl TryFrom<CheckInRow> for CheckIn {
     }
 }
 
+/// What storing a check-in did.
+#[derive(Debug)]
+pub enum Stored {
+    /// The day had none: here it is.
+    Created(CheckIn),
+    /// The day's check-in said something else: here is the new one, with
+    /// the old one's id and creation time.
+    Replaced(CheckIn),
+    /// The day's check-in said exactly this already: nothing was written.
+    Unchanged,
+}
+
+diesel::infix_operator!(IsDistinctFrom, " IS DISTINCT FROM ");
+
 /// Stores the check-in for its goal and day, replacing one already there
-/// (keeping that one's id and creation time). True when it was new.
+/// unless it says the same (then the row, `updated_at` included, stays as
+/// it was).
 ///
 /// One statement with the unique index deciding, so a phone's retries and
 /// racing requests can never store two rows for a day.
-pub fn upsert(conn: &mut DbConn, check_in: &CheckIn) -> Result<bool, DbError> {
+pub fn upsert(conn: &mut DbConn, check_in: &CheckIn) -> Result<Stored, DbError> {
+    use diesel::query_dsl::methods::FilterDsl;
     let row = CheckInRow::from(check_in);
-    let query = diesel::insert_into(check_ins::table)
-        .values(&row)
-        .on_conflict((check_ins::goal_id, check_ins::day))
-        .do_update()
-        .set((
-            check_ins::status.eq(excluded(check_ins::status)),
-            check_ins::note.eq(excluded(check_ins::note)),
-            check_ins::note_shared.eq(excluded(check_ins::note_shared)),
-            check_ins::mood.eq(excluded(check_ins::mood)),
-            check_ins::updated_at.eq(excluded(check_ins::updated_at)),
+    let differs = IsDistinctFrom::new(check_ins::status, excluded(check_ins::status))
+        .or(IsDistinctFrom::new(
+            check_ins::note,
+            excluded(check_ins::note),
         ))
-        .returning(check_ins::id);
+        .or(IsDistinctFrom::new(
+            check_ins::note_shared,
+            excluded(check_ins::note_shared),
+        ))
+        .or(IsDistinctFrom::new(
+            check_ins::mood,
+            excluded(check_ins::mood),
+        ));
+    let query = FilterDsl::filter(
+        diesel::insert_into(check_ins::table)
+            .values(&row)
+            .on_conflict((check_ins::goal_id, check_ins::day))
+            .do_update()
+            .set((
+                check_ins::status.eq(excluded(check_ins::status)),
+                check_ins::note.eq(excluded(check_ins::note)),
+                check_ins::note_shared.eq(excluded(check_ins::note_shared)),
+                check_ins::mood.eq(excluded(check_ins::mood)),
+                check_ins::updated_at.eq(excluded(check_ins::updated_at)),
+            )),
+        differs,
+    )
+    .returning(check_ins::all_columns);
     // diesel's multi-connection cannot run an upsert itself.
-    let stored_id: String = match conn {
-        DbConn::Postgres(c) => query.get_result(c)?,
-        DbConn::Sqlite(c) => query.get_result(c)?,
+    let written: Option<CheckInRow> = match conn {
+        DbConn::Postgres(c) => query.get_result(c).optional()?,
+        DbConn::Sqlite(c) => query.get_result(c).optional()?,
     };
-    Ok(stored_id == row.id)
+    Ok(match written {
+        None => Stored::Unchanged,
+        Some(written) if written.id == row.id => Stored::Created(written.try_into()?),
+        Some(written) => Stored::Replaced(written.try_into()?),
+    })
 }
 
 /// The check-in of a goal on a day, if any.

@@ -9,7 +9,7 @@ use tether_domain::{
 use uuid::Uuid;
 
 /// A goal as stored, parsed back into domain types.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Goal {
     /// Its id.
     pub id: Uuid,

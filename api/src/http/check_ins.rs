@@ -16,7 +16,12 @@ use super::{
 };
 use crate::{
     clock,
-    db::{self, DbConn, check_ins, check_ins::CheckIn, goals::Goal, milestones},
+    db::{
+        self, DbConn, check_ins,
+        check_ins::{CheckIn, Stored},
+        goals::Goal,
+        milestones,
+    },
     state::AppState,
 };
 use actix_web::{HttpResponse, http::header, web};
@@ -156,12 +161,17 @@ pub async fn put(
                 let today = today_of(conn, member, now)?;
                 let goal = owned(conn, member, id)?;
                 let check_in = new_check_in(&goal, &raw_date, body, today, now)?;
-                let created = check_ins::upsert(conn, &check_in)?;
+                let (stored, created) = match check_ins::upsert(conn, &check_in)? {
+                    Stored::Created(stored) => (stored, true),
+                    Stored::Replaced(stored) => (stored, false),
+                    // The same PUT again: nothing changed, nothing to record.
+                    Stored::Unchanged => {
+                        let stored = check_ins::find(conn, goal.id, check_in.day)?
+                            .ok_or_else(|| ApiError::internal("check-in missing after upsert"))?;
+                        return Ok((stored, false));
+                    }
+                };
                 progress_of(conn, &goal, today, 1, now)?;
-                // Read back what is stored: a replaced check-in keeps its id
-                // and creation time.
-                let stored = check_ins::find(conn, goal.id, check_in.day)?
-                    .ok_or_else(|| ApiError::internal("check-in missing after upsert"))?;
                 Ok::<_, ApiError>((stored, created))
             })
         })

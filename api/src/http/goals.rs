@@ -455,9 +455,13 @@ pub async fn update(
         .run(move |conn| {
             db::write(conn, |conn| {
                 let mut goal = owned(conn, member, id)?;
+                let before = goal.clone();
                 apply(&mut goal, body)?;
-                goal.updated_at = now;
-                goals::update(conn, &goal)?;
+                // A change to nothing is no change: the row stays as it was.
+                if goal != before {
+                    goal.updated_at = now;
+                    goals::update(conn, &goal)?;
+                }
                 Ok::<_, ApiError>(goal)
             })
         })

@@ -216,9 +216,13 @@ pub async fn update(
         .run(move |conn| {
             db::write(conn, |conn| {
                 let mut member = members::find(conn, id)?.ok_or(ApiError::TOKEN_INVALID)?;
+                let before = member.profile.clone();
                 apply(&mut member, body, now.and_utc())?;
-                member.updated_at = now;
-                members::update(conn, &member)?;
+                // A change to nothing is no change: the row stays as it was.
+                if member.profile != before {
+                    member.updated_at = now;
+                    members::update(conn, &member)?;
+                }
                 Ok::<_, ApiError>(member)
             })
         })

@@ -60,7 +60,10 @@ async fn the_same_put_twice_stores_one_check_in() {
     let again = app.check_in(&sam, &goal, &today.to_string(), body).await;
     assert_eq!(again.status(), 200);
     let again: Value = again.json().await.unwrap();
-    assert_eq!(again["created_at"], first["created_at"]);
+    assert_eq!(
+        again, first,
+        "the same PUT again changes nothing, updated_at included"
+    );
     assert_eq!(store.count("check_ins"), 1);
 
     let replaced: Value = app
@@ -81,6 +84,7 @@ async fn the_same_put_twice_stores_one_check_in() {
         "a PUT replaces the whole check-in"
     );
     assert_eq!(replaced["created_at"], first["created_at"]);
+    assert_ne!(replaced["updated_at"], first["updated_at"]);
     assert_eq!(store.count("check_ins"), 1);
 }
 

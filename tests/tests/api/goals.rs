@@ -506,3 +506,26 @@ async fn racing_retries_with_one_key_create_once() {
     assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
     assert_eq!(store.count("goals"), 1);
 }
+
+#[tokio::test]
+async fn a_patch_that_changes_nothing_leaves_the_goal_as_it_was() {
+    let store = Store::new();
+    let app = TestApp::spawn(&store).await;
+    let sam = app.register("sam").await;
+    let goal = app.create_goal(&sam, walk()).await;
+    let path = format!("/v1/goals/{}", goal["id"].as_str().unwrap());
+    for body in [
+        json!({}),
+        json!({"title": goal["title"], "visibility": "private", "description": null}),
+    ] {
+        let response = app
+            .authed(Method::PATCH, &path, &sam.access)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{body}");
+        assert_eq!(response.json::<Value>().await.unwrap(), goal, "{body}");
+    }
+    assert_eq!(app.get_json(&sam, &path).await, goal);
+}

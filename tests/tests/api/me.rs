@@ -333,3 +333,27 @@ async fn delete_erases_every_row_of_the_member_and_no_one_elses() {
     // The address is free again.
     app.register("sam").await;
 }
+
+#[tokio::test]
+async fn a_patch_that_changes_nothing_leaves_the_profile_as_it_was() {
+    let store = Store::new();
+    let app = TestApp::spawn(&store).await;
+    let sam = app.register("sam").await;
+    let before = me(&app, &sam).await;
+    for body in [
+        json!({}),
+        json!({"display_name": before["display_name"], "timezone": before["timezone"]}),
+        json!({"bio": null, "open_to_partnering": false}),
+    ] {
+        let response = patch(&app, &sam, body.clone()).await;
+        assert_eq!(response.status(), 200, "{body}");
+        assert_eq!(response.json::<Value>().await.unwrap(), before, "{body}");
+    }
+    assert_eq!(me(&app, &sam).await, before);
+    let changed: Value = patch(&app, &sam, json!({"bio": "New words"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(changed["updated_at"], before["updated_at"]);
+}
