@@ -8,11 +8,11 @@ use crate::{
         self,
         error::{ApiError, FieldErrors},
         json::{self, MAX_BODY},
-        throttle::Throttle,
+        throttle::Limits,
     },
     openapi,
     state::AppState,
-    telemetry,
+    sweep, telemetry,
 };
 use actix_web::{App, HttpServer, dev::Server, middleware::from_fn, web};
 use std::{net::SocketAddr, time::Duration};
@@ -32,15 +32,24 @@ pub enum StartError {
     Bind(#[from] std::io::Error),
 }
 
-/// The window for failed password checks per account.
-const PASSWORD_FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
-
-/// A bound server, ready to be awaited.
+/// A bound server, ready to serve.
 pub struct Running {
     /// Where it listens (port 0 in the configuration becomes a real port).
     pub addr: SocketAddr,
-    /// The server future; await it to serve.
+    /// The HTTP server; its handle stops it.
     pub server: Server,
+    db: Db,
+    sweep_interval: Duration,
+}
+
+impl Running {
+    /// Serves until the server stops, sweeping beside it.
+    pub async fn serve(self) -> std::io::Result<()> {
+        let sweep = tokio::spawn(sweep::run(self.db, self.sweep_interval));
+        let served = self.server.await;
+        sweep.abort();
+        served
+    }
 }
 
 impl std::fmt::Debug for Running {
@@ -59,12 +68,11 @@ pub fn start(config: &Config) -> Result<Running, StartError> {
     let secret = key::resolve(config)?;
     let db = Db::open(&config.database)?;
     let state = web::Data::new(AppState {
-        db,
+        db: db.clone(),
         tokens: AccessTokens::new(&secret, config.access_token_ttl),
         hasher: Hasher::default(),
         refresh_ttl: config.refresh_token_ttl,
-        auth_rate: Throttle::new(config.auth_rate, Duration::from_secs(60)),
-        password_failures: Throttle::new(config.login_failures, PASSWORD_FAILURE_WINDOW),
+        limits: Limits::new(config),
     });
     let spec = openapi::spec();
     let server = HttpServer::new(move || {
@@ -107,5 +115,7 @@ pub fn start(config: &Config) -> Result<Running, StartError> {
     Ok(Running {
         addr,
         server: server.run(),
+        db,
+        sweep_interval: config.sweep_interval,
     })
 }

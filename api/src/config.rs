@@ -22,8 +22,14 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Register, login and refresh calls per minute from one client address.
     pub auth_rate: NonZeroU32,
-    /// Failed logins per account in 15 minutes before further tries get 429.
+    /// Wrong passwords per account and client address in 15 minutes before
+    /// further tries from there get 429.
     pub login_failures: NonZeroU32,
+    /// Wrong passwords per account from all addresses in 15 minutes before
+    /// further tries from anywhere get 429.
+    pub account_failures: NonZeroU32,
+    /// How often the sweep deletes what has expired.
+    pub sweep_interval: Duration,
 }
 
 /// The database to use, chosen by the URL's scheme and by nothing else.
@@ -143,6 +149,18 @@ impl Config {
                 "10",
                 parse_count,
             )?,
+            account_failures: parse_var(
+                "TETHER_ACCOUNT_FAILURES",
+                get("TETHER_ACCOUNT_FAILURES"),
+                "100",
+                parse_count,
+            )?,
+            sweep_interval: parse_var(
+                "TETHER_SWEEP_INTERVAL",
+                get("TETHER_SWEEP_INTERVAL"),
+                "5m",
+                parse_duration,
+            )?,
         })
     }
 }
@@ -258,6 +276,8 @@ mod tests {
         assert_eq!(config.log_format, LogFormat::Pretty);
         assert_eq!(config.auth_rate.get(), 30);
         assert_eq!(config.login_failures.get(), 10);
+        assert_eq!(config.account_failures.get(), 100);
+        assert_eq!(config.sweep_interval, Duration::from_secs(300));
         assert_eq!(config.jwt_secret, None);
     }
 
@@ -284,6 +304,7 @@ mod tests {
             ("TETHER_LOG_FORMAT", "xml"),
             ("TETHER_AUTH_RATE", "0"),
             ("TETHER_LOGIN_FAILURES", "many"),
+            ("TETHER_ACCOUNT_FAILURES", "-1"),
             ("TETHER_JWT_SECRET", "short"),
         ] {
             let error = config(&[(var, value)]).expect_err(var);

@@ -10,4 +10,5 @@ pub mod digest;
 pub mod http;
 pub mod openapi;
 pub mod state;
+pub mod sweep;
 pub mod telemetry;

@@ -53,7 +53,7 @@ fn serve(config: &Config) -> ExitCode {
         docs = %format!("http://{}/docs/", running.addr),
         "serving; the API is described at /openapi.json and browsable at /docs/"
     );
-    match actix_web::rt::System::new().block_on(running.server) {
+    match actix_web::rt::System::new().block_on(running.serve()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => fail(error),
     }

@@ -3,9 +3,9 @@
 use crate::{
     auth::{access::AccessTokens, password::Hasher},
     db::Db,
-    http::throttle::Throttle,
+    http::throttle::Limits,
 };
-use std::{net::IpAddr, time::Duration};
+use std::time::Duration;
 
 /// Shared by every worker through `web::Data`.
 #[derive(Debug)]
@@ -18,8 +18,6 @@ pub struct AppState {
     pub hasher: Hasher,
     /// How long a refresh token lives.
     pub refresh_ttl: Duration,
-    /// Register, login and refresh calls per client address.
-    pub auth_rate: Throttle<IpAddr>,
-    /// Failed password checks per account (by normalised email).
-    pub password_failures: Throttle<String>,
+    /// How many sign-in attempts are allowed.
+    pub limits: Limits,
 }

@@ -9,6 +9,10 @@ use std::{fmt, str::FromStr};
 /// kept beats fifty abandoned.
 pub const MAX_ACTIVE_GOALS: usize = 50;
 
+/// A member keeps at most this many archived goals: enough for years of
+/// goals set and set aside, and a bound on what one account can store.
+pub const MAX_ARCHIVED_GOALS: usize = 1_000;
+
 /// How far back a check-in may be recorded or taken back, in days before
 /// today: a phone offline for a week still syncs, but history does not
 /// stay editable forever.

@@ -17,8 +17,9 @@ pub use account::DisplayName;
 pub use email::{Email, EmailError};
 pub use goal::{
     BACKFILL_DAYS, Cadence, CadenceError, CheckInDateError, CheckInStatus, GoalKind, GoalTitle,
-    MAX_ACTIVE_GOALS, Mood, MoodError, QuitCadenceError, StartError, StatusError, UnknownName,
-    Visibility, WEEKDAY_NAMES, WeekdaySet, check_cadence, check_in_date, check_start, check_status,
+    MAX_ACTIVE_GOALS, MAX_ARCHIVED_GOALS, Mood, MoodError, QuitCadenceError, StartError,
+    StatusError, UnknownName, Visibility, WEEKDAY_NAMES, WeekdaySet, check_cadence, check_in_date,
+    check_start, check_status,
 };
 pub use ids::MemberId;
 pub use password::{Password, PasswordError};

@@ -240,15 +240,25 @@ impl TestApp {
     pub async fn spawn_config(config: Config) -> Self {
         let running = tether_api::app::start(&config).unwrap();
         let handle = running.server.handle();
-        tokio::spawn(running.server);
+        let base = format!("http://{}", running.addr);
+        tokio::spawn(running.serve());
         Self {
-            base: format!("http://{}", running.addr),
+            base,
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .unwrap(),
             handle,
         }
+    }
+
+    /// A client whose requests come from `ip` (any of 127.0.0.0/8 reaches
+    /// the server on loopback): another client address, for throttles.
+    pub fn client_from(&self, ip: &str) -> reqwest::Client {
+        reqwest::Client::builder()
+            .local_address(ip.parse::<std::net::IpAddr>().unwrap())
+            .build()
+            .unwrap()
     }
 
     /// The full URL of `path`.

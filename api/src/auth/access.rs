@@ -17,8 +17,20 @@ struct Claims {
     iss: String,
     aud: String,
     sub: String,
+    /// The session the token belongs to: ending it ends the token.
+    sid: String,
     iat: u64,
     exp: u64,
+}
+
+/// What a genuine, current token says: who, in which session. Whether the
+/// session still holds is the database's to say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenClaims {
+    /// The member it speaks for.
+    pub member: MemberId,
+    /// The session it was issued in.
+    pub session: Uuid,
 }
 
 /// Issues and checks access tokens.
@@ -43,8 +55,8 @@ pub enum TokenError {
     /// Bad signature, wrong algorithm, expired, wrong audience, ...
     #[error("invalid access token: {0}")]
     Invalid(#[from] jsonwebtoken::errors::Error),
-    /// The subject is not a member id.
-    #[error("invalid access token subject")]
+    /// The subject or the session is not an id.
+    #[error("invalid access token subject or session")]
     Subject,
 }
 
@@ -69,13 +81,14 @@ impl AccessTokens {
         self.ttl.as_secs()
     }
 
-    /// A token for `member`, valid from now.
-    pub fn issue(&self, member: MemberId) -> Result<String, TokenError> {
+    /// A token for `member` in `session`, valid from now.
+    pub fn issue(&self, member: MemberId, session: Uuid) -> Result<String, TokenError> {
         let now = jsonwebtoken::get_current_timestamp();
         let claims = Claims {
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
             sub: member.to_string(),
+            sid: session.to_string(),
             iat: now,
             exp: now + self.ttl.as_secs(),
         };
@@ -86,12 +99,17 @@ impl AccessTokens {
         )?)
     }
 
-    /// The member a token speaks for, if it is genuine and current.
-    pub fn verify(&self, token: &str) -> Result<MemberId, TokenError> {
+    /// Who a token speaks for, and in which session, if it is genuine and
+    /// current.
+    pub fn verify(&self, token: &str) -> Result<TokenClaims, TokenError> {
         let claims = decode::<Claims>(token, &self.decoding, &self.validation)?.claims;
-        Uuid::parse_str(&claims.sub)
-            .map(MemberId::from_uuid)
-            .map_err(|_| TokenError::Subject)
+        match (Uuid::parse_str(&claims.sub), Uuid::parse_str(&claims.sid)) {
+            (Ok(member), Ok(session)) => Ok(TokenClaims {
+                member: MemberId::from_uuid(member),
+                session,
+            }),
+            _ => Err(TokenError::Subject),
+        }
     }
 }
 
@@ -103,8 +121,12 @@ mod tests {
     fn a_token_speaks_for_its_member_only_under_its_key() {
         let tokens = AccessTokens::new(&[7; 32], Duration::from_secs(60));
         let member = MemberId::new();
-        let token = tokens.issue(member).expect("issued");
-        assert_eq!(tokens.verify(&token).expect("valid"), member);
+        let session = Uuid::now_v7();
+        let token = tokens.issue(member, session).expect("issued");
+        assert_eq!(
+            tokens.verify(&token).expect("valid"),
+            TokenClaims { member, session }
+        );
         let other = AccessTokens::new(&[8; 32], Duration::from_secs(60));
         assert!(other.verify(&token).is_err());
         assert!(tokens.verify("not.a.token").is_err());

@@ -194,6 +194,15 @@ pub fn count_active(conn: &mut DbConn, member: MemberId) -> Result<i64, DbError>
         .get_result(conn)?)
 }
 
+/// How many archived goals the member keeps.
+pub fn count_archived(conn: &mut DbConn, member: MemberId) -> Result<i64, DbError> {
+    Ok(goals::table
+        .filter(goals::member_id.eq(member.to_string()))
+        .filter(goals::archived_at.is_not_null())
+        .count()
+        .get_result(conn)?)
+}
+
 /// Writes the whole goal back.
 pub fn update(conn: &mut DbConn, goal: &Goal) -> Result<(), DbError> {
     diesel::update(goals::table.find(goal.id.to_string()))

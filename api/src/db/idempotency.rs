@@ -25,20 +25,22 @@ pub struct StoredAnswer {
     pub created_at: NaiveDateTime,
 }
 
-/// The member's answer under `key`, if one is kept.
+/// The member's answer under `key`, if one was kept after `since`.
 pub fn find(
     conn: &mut DbConn,
     member: MemberId,
     key: &str,
+    since: NaiveDateTime,
 ) -> Result<Option<StoredAnswer>, DbError> {
     Ok(idempotency_keys::table
         .find((member.to_string(), key))
+        .filter(idempotency_keys::created_at.gt(since))
         .first(conn)
         .optional()?)
 }
 
-/// Keeps an answer, and lets the member's answers from before `expired`
-/// go: a retry comes within hours, not days.
+/// Keeps an answer, in place of an expired one under the same key (from
+/// before `expired`) that the sweep has not yet deleted.
 pub fn keep(
     conn: &mut DbConn,
     answer: &StoredAnswer,
@@ -46,8 +48,8 @@ pub fn keep(
 ) -> Result<(), DbError> {
     diesel::delete(
         idempotency_keys::table
-            .filter(idempotency_keys::member_id.eq(&answer.member_id))
-            .filter(idempotency_keys::created_at.lt(expired)),
+            .find((&answer.member_id, &answer.key))
+            .filter(idempotency_keys::created_at.le(expired)),
     )
     .execute(conn)?;
     diesel::insert_into(idempotency_keys::table)
@@ -56,10 +58,24 @@ pub fn keep(
     Ok(())
 }
 
-/// Every kept answer of the member, for the export.
-pub fn all_of_member(conn: &mut DbConn, member: MemberId) -> Result<Vec<StoredAnswer>, DbError> {
+/// Deletes the answers kept from before `expired`: a retry comes within
+/// hours, not days.
+pub fn purge(conn: &mut DbConn, expired: NaiveDateTime) -> Result<usize, DbError> {
+    Ok(
+        diesel::delete(idempotency_keys::table.filter(idempotency_keys::created_at.le(expired)))
+            .execute(conn)?,
+    )
+}
+
+/// Every answer of the member kept after `since`, for the export.
+pub fn all_of_member(
+    conn: &mut DbConn,
+    member: MemberId,
+    since: NaiveDateTime,
+) -> Result<Vec<StoredAnswer>, DbError> {
     Ok(idempotency_keys::table
         .filter(idempotency_keys::member_id.eq(member.to_string()))
+        .filter(idempotency_keys::created_at.gt(since))
         .order(idempotency_keys::created_at.asc())
         .load(conn)?)
 }

@@ -1,6 +1,10 @@
 //! The members table: accounts and profiles.
 
-use super::{DbConn, DbError, schema::members};
+use super::{
+    DbConn, DbError,
+    schema::{members, sessions},
+    sessions::live,
+};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
 use tether_domain::{
@@ -152,6 +156,27 @@ pub fn insert(conn: &mut DbConn, member: &Member) -> Result<(), DbError> {
 pub fn find(conn: &mut DbConn, id: MemberId) -> Result<Option<Member>, DbError> {
     members::table
         .find(id.to_string())
+        .first::<MemberRow>(conn)
+        .optional()?
+        .map(Member::try_from)
+        .transpose()
+}
+
+/// The member, if `session` is a live session of theirs: how a request
+/// learns both who is calling and that their token still holds, in one
+/// statement.
+pub fn find_in_session(
+    conn: &mut DbConn,
+    id: MemberId,
+    session: Uuid,
+    now: NaiveDateTime,
+) -> Result<Option<Member>, DbError> {
+    members::table
+        .inner_join(sessions::table)
+        .filter(members::id.eq(id.to_string()))
+        .filter(sessions::id.eq(session.to_string()))
+        .filter(live!(now))
+        .select(members::all_columns)
         .first::<MemberRow>(conn)
         .optional()?
         .map(Member::try_from)

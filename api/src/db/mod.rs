@@ -8,6 +8,7 @@ pub mod members;
 pub mod milestones;
 pub mod schema;
 pub mod sessions;
+pub mod throttles;
 
 use crate::config::DatabaseUrl;
 use actix_web::web;

@@ -23,19 +23,38 @@ diesel::table! {
 }
 
 diesel::table! {
-    refresh_tokens (id) {
+    sessions (id) {
         id -> Text,
         member_id -> Text,
-        family_id -> Text,
-        token_hash -> Text,
         created_at -> Timestamp,
         expires_at -> Timestamp,
-        spent_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
     }
 }
 
-diesel::joinable!(refresh_tokens -> members (member_id));
+diesel::table! {
+    refresh_tokens (id) {
+        id -> Text,
+        session_id -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        spent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    throttle_events (id) {
+        id -> Text,
+        key -> Text,
+        member_id -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::joinable!(sessions -> members (member_id));
+diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(throttle_events -> members (member_id));
 
 diesel::table! {
     goals (id) {
@@ -100,7 +119,9 @@ diesel::joinable!(milestones -> goals (goal_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     members,
+    sessions,
     refresh_tokens,
+    throttle_events,
     goals,
     check_ins,
     milestones,

@@ -1,24 +1,43 @@
-//! Refresh-token sessions. Each login starts a family; every refresh spends
-//! the presented token and issues the next one in the same family. A spent
-//! token presented again means it was stolen or replayed, so the whole
-//! family is revoked.
+//! Sign-in sessions and their refresh tokens. Each login starts a session;
+//! every refresh spends the presented token and issues the next one in the
+//! same session. A spent token presented again means it was stolen or
+//! replayed, so the whole session is revoked. Access tokens name their
+//! session, and [`is_live`] is what every authenticated request asks.
 
-use super::{DbConn, DbError, schema::refresh_tokens, write};
+use super::{
+    DbConn, DbError,
+    schema::{refresh_tokens, sessions},
+    write,
+};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use tether_domain::MemberId;
 use uuid::Uuid;
 
-/// One refresh token as stored: its hash, never the token.
+/// A session as stored.
 #[derive(Debug, Clone, Queryable, Insertable)]
-#[diesel(table_name = refresh_tokens)]
+#[diesel(table_name = sessions)]
 pub struct SessionRow {
-    /// Row id.
+    /// Its id, which access tokens carry.
     pub id: String,
     /// Whose session.
     pub member_id: String,
-    /// The login this token descends from.
-    pub family_id: String,
+    /// When it began (the login).
+    pub created_at: NaiveDateTime,
+    /// When its newest refresh token expires.
+    pub expires_at: NaiveDateTime,
+    /// When it was ended (logout or reuse), if it was.
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+/// One refresh token as stored: its hash, never the token.
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = refresh_tokens)]
+pub struct TokenRow {
+    /// Row id.
+    pub id: String,
+    /// The session it belongs to.
+    pub session_id: String,
     /// SHA-256 of the token, hex.
     pub token_hash: String,
     /// When it was issued.
@@ -27,59 +46,72 @@ pub struct SessionRow {
     pub expires_at: NaiveDateTime,
     /// When it was exchanged for the next one.
     pub spent_at: Option<NaiveDateTime>,
-    /// When its family was revoked (logout or reuse).
-    pub revoked_at: Option<NaiveDateTime>,
 }
 
 /// What presenting a refresh token led to.
 #[derive(Debug)]
 pub enum Rotation {
-    /// The token was good; here is the member it belongs to.
-    Rotated(MemberId),
+    /// The token was good; the session goes on with the next one.
+    Rotated {
+        /// Whose session.
+        member: MemberId,
+        /// Which session.
+        session: Uuid,
+    },
     /// Unknown, expired or revoked.
     Invalid,
-    /// Spent before: the family has now been revoked.
+    /// Spent before: the session has now been revoked.
     Reused,
 }
 
-/// Starts a new family with its first token.
+/// The live-session condition every check shares: not ended, not expired.
+macro_rules! live {
+    ($now:expr) => {
+        sessions::revoked_at
+            .is_null()
+            .and(sessions::expires_at.gt($now))
+    };
+}
+pub(crate) use live;
+
+/// Starts a session with its first refresh token; returns its id.
 pub fn start(
     conn: &mut DbConn,
     member: MemberId,
     token_hash: String,
     now: NaiveDateTime,
     expires_at: NaiveDateTime,
-) -> Result<(), DbError> {
-    insert(
-        conn,
-        member.to_string(),
-        Uuid::now_v7().to_string(),
-        token_hash,
-        now,
-        expires_at,
-    )
+) -> Result<Uuid, DbError> {
+    let session = Uuid::now_v7();
+    diesel::insert_into(sessions::table)
+        .values(SessionRow {
+            id: session.to_string(),
+            member_id: member.to_string(),
+            created_at: now,
+            expires_at,
+            revoked_at: None,
+        })
+        .execute(conn)?;
+    insert_token(conn, session.to_string(), token_hash, now, expires_at)?;
+    Ok(session)
 }
 
-fn insert(
+fn insert_token(
     conn: &mut DbConn,
-    member_id: String,
-    family_id: String,
+    session_id: String,
     token_hash: String,
     now: NaiveDateTime,
     expires_at: NaiveDateTime,
 ) -> Result<(), DbError> {
-    let row = SessionRow {
-        id: Uuid::now_v7().to_string(),
-        member_id,
-        family_id,
-        token_hash,
-        created_at: now,
-        expires_at,
-        spent_at: None,
-        revoked_at: None,
-    };
     diesel::insert_into(refresh_tokens::table)
-        .values(row)
+        .values(TokenRow {
+            id: Uuid::now_v7().to_string(),
+            session_id,
+            token_hash,
+            created_at: now,
+            expires_at,
+            spent_at: None,
+        })
         .execute(conn)?;
     Ok(())
 }
@@ -95,78 +127,139 @@ pub fn rotate(
     expires_at: NaiveDateTime,
 ) -> Result<Rotation, DbError> {
     write(conn, |conn| {
-        let Some(row) = refresh_tokens::table
+        let found = refresh_tokens::table
+            .inner_join(sessions::table)
             .filter(refresh_tokens::token_hash.eq(presented_hash))
-            .first::<SessionRow>(conn)
-            .optional()?
-        else {
+            .select((
+                refresh_tokens::id,
+                refresh_tokens::expires_at,
+                sessions::id,
+                sessions::member_id,
+                sessions::revoked_at,
+            ))
+            .first::<(String, NaiveDateTime, String, String, Option<NaiveDateTime>)>(conn)
+            .optional()?;
+        let Some((token, token_expires, session, member, revoked)) = found else {
             return Ok(Rotation::Invalid);
         };
-        if row.revoked_at.is_some() || row.expires_at <= now {
+        if revoked.is_some() || token_expires <= now {
             return Ok(Rotation::Invalid);
         }
         // Spend it only if nobody else has: two racing refreshes with the
         // same token are a reuse, whichever of them comes second.
         let spent = diesel::update(
             refresh_tokens::table
-                .find(&row.id)
+                .find(&token)
                 .filter(refresh_tokens::spent_at.is_null()),
         )
         .set(refresh_tokens::spent_at.eq(now))
         .execute(conn)?;
         if spent == 0 {
-            revoke_family(conn, &row.family_id, now)?;
+            revoke_session(conn, &session, now)?;
             return Ok(Rotation::Reused);
         }
-        let member = Uuid::parse_str(&row.member_id)
-            .map(MemberId::from_uuid)
-            .map_err(|_| DbError::Corrupt(format!("refresh token {}: member_id", row.id)))?;
-        insert(
-            conn,
-            row.member_id,
-            row.family_id,
-            next_hash,
-            now,
-            expires_at,
-        )?;
-        Ok(Rotation::Rotated(member))
+        let corrupt = || DbError::Corrupt(format!("session {session}: id"));
+        let ids = (Uuid::parse_str(&member), Uuid::parse_str(&session));
+        let (Ok(member), Ok(id)) = ids else {
+            return Err(corrupt());
+        };
+        insert_token(conn, session.clone(), next_hash, now, expires_at)?;
+        diesel::update(sessions::table.find(&session))
+            .set(sessions::expires_at.eq(expires_at))
+            .execute(conn)?;
+        Ok(Rotation::Rotated {
+            member: MemberId::from_uuid(member),
+            session: id,
+        })
     })
 }
 
-/// Revokes the family the token belongs to; false when the token is unknown.
+/// Ends the session the token belongs to; false when the token is unknown.
 pub fn revoke(
     conn: &mut DbConn,
     presented_hash: &str,
     now: NaiveDateTime,
 ) -> Result<bool, DbError> {
     write(conn, |conn| {
-        let family = refresh_tokens::table
+        let session = refresh_tokens::table
             .filter(refresh_tokens::token_hash.eq(presented_hash))
-            .select(refresh_tokens::family_id)
+            .select(refresh_tokens::session_id)
             .first::<String>(conn)
             .optional()?;
-        match family {
-            Some(family) => revoke_family(conn, &family, now).map(|_| true),
+        match session {
+            Some(session) => revoke_session(conn, &session, now).map(|_| true),
             None => Ok(false),
         }
     })
 }
 
-fn revoke_family(conn: &mut DbConn, family: &str, now: NaiveDateTime) -> Result<(), DbError> {
+fn revoke_session(conn: &mut DbConn, session: &str, now: NaiveDateTime) -> Result<(), DbError> {
     diesel::update(
-        refresh_tokens::table
-            .filter(refresh_tokens::family_id.eq(family))
-            .filter(refresh_tokens::revoked_at.is_null()),
+        sessions::table
+            .find(session)
+            .filter(sessions::revoked_at.is_null()),
     )
-    .set(refresh_tokens::revoked_at.eq(now))
+    .set(sessions::revoked_at.eq(now))
     .execute(conn)?;
     Ok(())
 }
 
-/// Every token row of the member, oldest first, for the export.
-pub fn of_member(conn: &mut DbConn, member: MemberId) -> Result<Vec<SessionRow>, DbError> {
-    Ok(refresh_tokens::table
-        .filter(refresh_tokens::member_id.eq(member.to_string()))
+/// Whether the member's session is live: what an access token needs, on
+/// every request, beyond its signature.
+pub fn is_live(
+    conn: &mut DbConn,
+    member: MemberId,
+    session: Uuid,
+    now: NaiveDateTime,
+) -> Result<bool, DbError> {
+    let found = sessions::table
+        .find(session.to_string())
+        .filter(sessions::member_id.eq(member.to_string()))
+        .filter(live!(now))
+        .select(sessions::id)
+        .first::<String>(conn)
+        .optional()?;
+    Ok(found.is_some())
+}
+
+/// Deletes the sessions that can no longer be used (expired or ended), and
+/// with them their refresh tokens, spent ones included: a token of a dead
+/// session is refused all the same.
+pub fn purge(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, DbError> {
+    Ok(diesel::delete(
+        sessions::table.filter(
+            sessions::expires_at
+                .le(now)
+                .or(sessions::revoked_at.is_not_null()),
+        ),
+    )
+    .execute(conn)?)
+}
+
+/// Every session of the member with its refresh tokens, oldest first, for
+/// the export.
+pub fn of_member(
+    conn: &mut DbConn,
+    member: MemberId,
+) -> Result<Vec<(SessionRow, Vec<TokenRow>)>, DbError> {
+    let sessions: Vec<SessionRow> = sessions::table
+        .filter(sessions::member_id.eq(member.to_string()))
+        .order(sessions::id.asc())
+        .load(conn)?;
+    let mut tokens: Vec<TokenRow> = refresh_tokens::table
+        .inner_join(sessions::table)
+        .filter(sessions::member_id.eq(member.to_string()))
+        .select(refresh_tokens::all_columns)
         .order(refresh_tokens::id.asc())
-        .load(conn)?)
+        .load(conn)?;
+    Ok(sessions
+        .into_iter()
+        .map(|session| {
+            let (own, rest) = tokens
+                .drain(..)
+                .partition(|token| token.session_id == session.id);
+            tokens = rest;
+            (session, own)
+        })
+        .collect())
 }

@@ -4,18 +4,20 @@ use super::{
     error::{ApiError, FieldErrors, Problem, responses::BadBody},
     extract::ClientIp,
     json::Json,
+    throttle::account_address_key,
     views::MemberView,
 };
 use crate::{
     auth::refresh,
     clock,
-    db::{self, DbError, members, members::Member, sessions, sessions::Rotation},
+    db::{self, DbError, members, members::Member, sessions, sessions::Rotation, throttles},
     state::AppState,
 };
 use actix_web::{HttpResponse, http::header, web};
 use serde::{Deserialize, Serialize};
 use tether_domain::{DisplayName, Email, MemberId, Password, Profile, TimeZone};
 use utoipa::ToSchema;
+use uuid::Uuid;
 
 /// Longest password accepted at login or erasure: bounds hashing work
 /// without refusing passwords set under an older, looser rule.
@@ -102,7 +104,7 @@ pub async fn register(
     ip: ClientIp,
     Json(body): Json<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    throttle_client(&state, ip)?;
+    throttle_client(&state, ip).await?;
     let mut errors = FieldErrors::new();
     let email = errors.check("email", Email::parse(&body.email));
     let password = errors.check("password", Password::parse(body.password));
@@ -110,8 +112,6 @@ pub async fn register(
     let timezone = errors.check("timezone", TimeZone::parse(&body.timezone));
     let (email, password, display_name, timezone) =
         errors.into_result(|| Some((email?, password?, display_name?, timezone?)))?;
-    let account = email.as_str().to_owned();
-    state.password_failures.check(&account)?;
 
     let now = clock::now();
     let member = Member {
@@ -134,21 +134,20 @@ pub async fn register(
             })
         })
         .await;
-    match created {
-        Ok(()) => {}
+    let session_id = match created {
+        Ok(session_id) => session_id,
         Err(DbError::Duplicate) => {
-            // Probing which addresses have accounts counts against the
-            // account like a failed login.
-            state.password_failures.record(&account);
+            // Not a wrong password: it counts against the client address's
+            // rate only, never against the account's owner.
             return Err(ApiError::Conflict(
                 "An account with this email exists already.",
             ));
         }
         Err(other) => return Err(other.into()),
-    }
+    };
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, "/v1/me"))
-        .json(session(&state, &member, token)?))
+        .json(session(&state, &member, session_id, token)?))
 }
 
 /// Signs in with email and password.
@@ -172,42 +171,59 @@ pub async fn login(
     ip: ClientIp,
     Json(body): Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    throttle_client(&state, ip)?;
+    throttle_client(&state, ip).await?;
     let mut errors = FieldErrors::new();
     let email = errors.check("email", Email::parse(&body.email));
     if body.password.chars().count() > MAX_PASSWORD_INPUT {
         errors.add("password", "must be at most 1024 characters");
     }
     let email = errors.into_result(|| email)?;
-    let account = email.as_str().to_owned();
-    state.password_failures.check(&account)?;
 
-    let found = state
+    // The attempt counts as a wrong password until the hash says otherwise:
+    // racing guesses cannot all pass the check before any is recorded.
+    let limits = state.limits;
+    let ClientIp(address) = ip;
+    let now = clock::now();
+    let lookup = email.clone();
+    let (found, attempt) = state
         .db
-        .run(move |conn| members::find_by_email(conn, &email))
+        .run(move |conn| {
+            let found = members::find_by_email(conn, &lookup)?;
+            let limits = limits.password(&lookup, found.as_ref().map(|m| m.id), address);
+            let attempt = throttles::take(conn, &limits, now)?;
+            Ok::<_, DbError>((found, attempt))
+        })
         .await?;
+    let attempt = attempt?;
     let stored_hash = found.as_ref().map(|member| member.password_hash.clone());
     let verified = state.hasher.verify(body.password, stored_hash).await?;
     let member = match found {
         Some(member) if verified => member,
         _ => {
-            state.password_failures.record(&account);
             return Err(ApiError::Unauthorized(
                 "The email or the password is wrong.",
             ));
         }
     };
-    state.password_failures.clear(&account);
 
     let (token, token_hash) = refresh::generate();
     let now = clock::now();
     let expires_at = now + state.refresh_ttl;
     let id = member.id;
-    state
+    let cleared = account_address_key(&email, address);
+    let session_id = state
         .db
-        .run(move |conn| sessions::start(conn, id, token_hash, now, expires_at))
+        .run(move |conn| {
+            db::write(conn, |conn| {
+                // Right after all: this attempt was no failure, and the
+                // failures from this address before it are forgiven.
+                throttles::release(conn, &attempt)?;
+                throttles::clear(conn, &cleared)?;
+                sessions::start(conn, id, token_hash, now, expires_at)
+            })
+        })
         .await?;
-    Ok(HttpResponse::Ok().json(session(&state, &member, token)?))
+    Ok(HttpResponse::Ok().json(session(&state, &member, session_id, token)?))
 }
 
 /// Exchanges a refresh token for a new pair. The presented token is spent;
@@ -232,7 +248,7 @@ pub async fn refresh(
     ip: ClientIp,
     Json(body): Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    throttle_client(&state, ip)?;
+    throttle_client(&state, ip).await?;
     let presented = presented_token(&body)?;
     let (token, token_hash) = refresh::generate();
     let now = clock::now();
@@ -242,7 +258,9 @@ pub async fn refresh(
         .run(move |conn| {
             let rotation = sessions::rotate(conn, &presented, token_hash, now, expires_at)?;
             match rotation {
-                Rotation::Rotated(id) => members::find(conn, id),
+                Rotation::Rotated { member, session } => {
+                    Ok::<_, DbError>(members::find(conn, member)?.map(|member| (member, session)))
+                }
                 Rotation::Invalid => Ok(None),
                 Rotation::Reused => {
                     tracing::warn!(
@@ -253,10 +271,10 @@ pub async fn refresh(
             }
         })
         .await?;
-    let member = outcome.ok_or(ApiError::Unauthorized(
+    let (member, session_id) = outcome.ok_or(ApiError::Unauthorized(
         "The refresh token is invalid, expired or already used; sign in again.",
     ))?;
-    Ok(HttpResponse::Ok().json(session(&state, &member, token)?))
+    Ok(HttpResponse::Ok().json(session(&state, &member, session_id, token)?))
 }
 
 /// Ends the session the refresh token belongs to, on this device.
@@ -298,18 +316,27 @@ fn presented_token(body: &RefreshRequest) -> Result<String, ApiError> {
     Ok(refresh::hash(&body.refresh_token))
 }
 
-fn throttle_client(state: &AppState, ClientIp(ip): ClientIp) -> Result<(), ApiError> {
-    Ok(state.auth_rate.hit(&ip)?)
+/// Counts a register, login or refresh call against the client address's
+/// rate.
+async fn throttle_client(state: &AppState, ClientIp(ip): ClientIp) -> Result<(), ApiError> {
+    let limit = [state.limits.client(ip)];
+    let now = clock::now();
+    state
+        .db
+        .run(move |conn| throttles::take(conn, &limit, now))
+        .await??;
+    Ok(())
 }
 
 fn session(
     state: &AppState,
     member: &Member,
+    session_id: Uuid,
     refresh_token: String,
 ) -> Result<SessionView, ApiError> {
     Ok(SessionView {
         member: MemberView::from(member),
-        access_token: state.tokens.issue(member.id)?,
+        access_token: state.tokens.issue(member.id, session_id)?,
         token_type: "Bearer",
         expires_in: state.tokens.ttl_seconds(),
         refresh_token,

@@ -7,7 +7,7 @@ use super::{
         responses::{BadBody, NotFound, Unauthorized},
     },
     extract::Caller,
-    goals::{goal_id, owned, today_of},
+    goals::{caller_today, goal_id, owned},
     json::{Json, WholeNumber},
     page::{self, Page},
     parse,
@@ -147,7 +147,7 @@ pub fn progress_of(
 )]
 pub async fn put(
     state: web::Data<AppState>,
-    Caller(member): Caller,
+    caller: Caller,
     path: web::Path<(String, String)>,
     Json(body): Json<CheckInRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -158,7 +158,7 @@ pub async fn put(
         .db
         .run(move |conn| {
             db::write(conn, |conn| {
-                let today = today_of(conn, member, now)?;
+                let (member, today) = caller_today(conn, &caller, now)?;
                 let goal = owned(conn, member, id)?;
                 let check_in = new_check_in(&goal, &raw_date, body, today, now)?;
                 let (stored, created) = match check_ins::upsert(conn, &check_in)? {
@@ -251,7 +251,7 @@ fn new_check_in(
 )]
 pub async fn list(
     state: web::Data<AppState>,
-    Caller(member): Caller,
+    caller: Caller,
     id: web::Path<String>,
     query: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -261,7 +261,7 @@ pub async fn list(
     let (items, limit) = state
         .db
         .run(move |conn| {
-            let today = today_of(conn, member, now)?;
+            let (member, today) = caller_today(conn, &caller, now)?;
             let goal = owned(conn, member, id)?;
             let mut errors = FieldErrors::new();
             let to = match &query.to {
@@ -307,7 +307,7 @@ pub async fn list(
 )]
 pub async fn get(
     state: web::Data<AppState>,
-    Caller(member): Caller,
+    caller: Caller,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (raw_id, raw_date) = path.into_inner();
@@ -316,6 +316,7 @@ pub async fn get(
     let check_in = state
         .db
         .run(move |conn| {
+            let member = caller.verify(conn)?;
             let goal = owned(conn, member, id)?;
             check_ins::find(conn, goal.id, date)?.ok_or(ApiError::NotFound)
         })
@@ -343,7 +344,7 @@ pub async fn get(
 )]
 pub async fn delete(
     state: web::Data<AppState>,
-    Caller(member): Caller,
+    caller: Caller,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (raw_id, raw_date) = path.into_inner();
@@ -354,7 +355,7 @@ pub async fn delete(
         .db
         .run(move |conn| {
             db::write(conn, |conn| {
-                let today = today_of(conn, member, now)?;
+                let (member, today) = caller_today(conn, &caller, now)?;
                 let goal = owned(conn, member, id)?;
                 let day = check_in_date(date, goal.started_on, today)
                     .map_err(|e| ApiError::Validation(FieldErrors::one("date", e.to_string())))?;

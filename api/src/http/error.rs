@@ -2,7 +2,6 @@
 //! problem details. Handlers return `ApiError`; nothing else decides a
 //! status code or writes an error body.
 
-use super::throttle::Wait;
 use crate::{auth::access::TokenError, auth::password::HashError, db::DbError};
 use actix_web::{
     HttpResponse, ResponseError,
@@ -237,12 +236,6 @@ impl ResponseError for ApiError {
             _ => {}
         }
         response.json(self.problem())
-    }
-}
-
-impl From<Wait> for ApiError {
-    fn from(Wait(retry_after): Wait) -> Self {
-        Self::TooManyRequests { retry_after }
     }
 }
 

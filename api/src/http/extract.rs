@@ -2,7 +2,12 @@
 //! from where.
 
 use super::error::ApiError;
-use crate::state::AppState;
+use crate::{
+    auth::access::TokenClaims,
+    clock,
+    db::{DbConn, members, members::Member, sessions},
+    state::AppState,
+};
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
 use std::{
     future::{Ready, ready},
@@ -10,9 +15,35 @@ use std::{
 };
 use tether_domain::MemberId;
 
-/// The member an access token speaks for.
+/// Who a genuine access token says is calling. Not trusted yet: the session
+/// it names may have ended (logout, a reused refresh token) or the member
+/// may be gone. The member's id comes out only through [`Caller::verify`] or
+/// [`Caller::member`], which ask the database inside the request's own unit
+/// of work, so no handler can act for a token whose session has ended, on
+/// any process, and the check costs no extra trip to the pool.
 #[derive(Debug, Clone, Copy)]
-pub struct Caller(pub MemberId);
+pub struct Caller(TokenClaims);
+
+impl Caller {
+    /// The caller's id, once their session is known to be live: one
+    /// primary-key lookup, for requests that load no member row anyway.
+    pub fn verify(&self, conn: &mut DbConn) -> Result<MemberId, ApiError> {
+        let TokenClaims { member, session } = self.0;
+        if sessions::is_live(conn, member, session, clock::now())? {
+            Ok(member)
+        } else {
+            Err(ApiError::TOKEN_INVALID)
+        }
+    }
+
+    /// The caller's member row, loaded in the same statement that checks
+    /// their session: for requests that need the member anyway.
+    pub fn member(&self, conn: &mut DbConn) -> Result<Member, ApiError> {
+        let TokenClaims { member, session } = self.0;
+        members::find_in_session(conn, member, session, clock::now())?
+            .ok_or(ApiError::TOKEN_INVALID)
+    }
+}
 
 impl FromRequest for Caller {
     type Error = ApiError;

@@ -23,8 +23,8 @@ use actix_web::{HttpResponse, http::StatusCode, web};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tether_domain::{
-    Cadence, GoalKind, GoalTitle, MAX_ACTIVE_GOALS, MemberId, Text, TextRule, Visibility,
-    check_cadence, check_start,
+    Cadence, GoalKind, GoalTitle, MAX_ACTIVE_GOALS, MAX_ARCHIVED_GOALS, MemberId, Text, TextRule,
+    Visibility, check_cadence, check_start,
 };
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -242,14 +242,14 @@ pub fn owned(conn: &mut DbConn, member: MemberId, id: Uuid) -> Result<Goal, ApiE
     goals::find_active(conn, member, id)?.ok_or(ApiError::NotFound)
 }
 
-/// The caller's today, in their time zone; 401 when the account is gone.
-pub fn today_of(
+/// The caller, their session checked, and their today in their time zone.
+pub fn caller_today(
     conn: &mut DbConn,
-    member: MemberId,
+    caller: &Caller,
     now: NaiveDateTime,
-) -> Result<NaiveDate, ApiError> {
-    let member = members::find(conn, member)?.ok_or(ApiError::TOKEN_INVALID)?;
-    Ok(member.profile.timezone.today(now.and_utc()))
+) -> Result<(MemberId, NaiveDate), ApiError> {
+    let member = caller.member(conn)?;
+    Ok((member.id, member.profile.timezone.today(now.and_utc())))
 }
 
 fn new_goal(
@@ -320,13 +320,13 @@ fn new_goal(
     responses(
         (status = 201, description = "Created (or, for a repeated Idempotency-Key, created before)", body = GoalView,
             headers(("Location" = String, description = "The new goal"))),
-        (status = 409, description = "The member has 50 active goals already", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The member has 50 active goals, or keeps 1,000 archived ones, already", body = Problem, content_type = "application/problem+json"),
         BadBody, Unauthorized,
     )
 )]
 pub async fn create(
     state: web::Data<AppState>,
-    Caller(member): Caller,
+    caller: Caller,
     key: IdempotencyKey,
     Fingerprinted { body, fingerprint }: Fingerprinted<CreateGoalRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -335,19 +335,24 @@ pub async fn create(
         .db
         .run(move |conn| {
             db::write(conn, |conn| {
+                let (member, today) = caller_today(conn, &caller, now)?;
                 // One creating request of a member at a time: the goal limit
                 // and the idempotency key both hold under concurrency.
                 if !members::lock(conn, member)? {
                     return Err(ApiError::TOKEN_INVALID);
                 }
-                if let Some(answer) = idempotency::recall(conn, member, &key, &fingerprint)? {
+                if let Some(answer) = idempotency::recall(conn, member, &key, &fingerprint, now)? {
                     return Ok(answer);
                 }
-                let today = today_of(conn, member, now)?;
                 let goal = new_goal(&body, member, today, now)?;
                 if goals::count_active(conn, member)? >= MAX_ACTIVE_GOALS as i64 {
                     return Err(ApiError::Conflict(
                         "You have 50 active goals, the most there can be; archive one to make room.",
+                    ));
+                }
+                if goals::count_archived(conn, member)? >= MAX_ARCHIVED_GOALS as i64 {
+                    return Err(ApiError::Conflict(
+                        "You keep 1,000 archived goals, the most Tether keeps for one member; no new goal can be set.",
                     ));
                 }
                 goals::insert(conn, &goal)?;
@@ -382,7 +387,7 @@ pub async fn create(
 )]
 pub async fn list(
     state: web::Data<AppState>,
-    Caller(member): Caller,
+    caller: Caller,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = FieldErrors::new();
@@ -395,7 +400,10 @@ pub async fn list(
     }
     let goals = state
         .db
-        .run(move |conn| goals::page_active(conn, member, after, limit + 1))
+        .run(move |conn| {
+            let member = caller.verify(conn)?;
+            Ok::<_, ApiError>(goals::page_active(conn, member, after, limit + 1)?)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(page::page(
         goals,
@@ -420,11 +428,17 @@ pub async fn list(
 )]
 pub async fn get(
     state: web::Data<AppState>,
-    Caller(member): Caller,
+    caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = goal_id(&id)?;
-    let goal = state.db.run(move |conn| owned(conn, member, id)).await?;
+    let goal = state
+        .db
+        .run(move |conn| {
+            let member = caller.verify(conn)?;
+            owned(conn, member, id)
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(GoalView::from(&goal)))
 }
 
@@ -444,7 +458,7 @@ pub async fn get(
 )]
 pub async fn update(
     state: web::Data<AppState>,
-    Caller(member): Caller,
+    caller: Caller,
     id: web::Path<String>,
     Json(body): Json<UpdateGoalRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -454,6 +468,7 @@ pub async fn update(
         .db
         .run(move |conn| {
             db::write(conn, |conn| {
+                let member = caller.verify(conn)?;
                 let mut goal = owned(conn, member, id)?;
                 let before = goal.clone();
                 apply(&mut goal, body)?;
@@ -513,7 +528,7 @@ fn apply(goal: &mut Goal, body: UpdateGoalRequest) -> Result<(), ApiError> {
 )]
 pub async fn archive(
     state: web::Data<AppState>,
-    Caller(member): Caller,
+    caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = goal_id(&id)?;
@@ -522,6 +537,7 @@ pub async fn archive(
         .db
         .run(move |conn| {
             db::write(conn, |conn| {
+                let member = caller.verify(conn)?;
                 let mut goal = owned(conn, member, id)?;
                 goal.archived_at = Some(now);
                 goal.updated_at = now;

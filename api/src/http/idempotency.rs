@@ -19,8 +19,9 @@ use utoipa::IntoParams;
 /// The header's name.
 pub const HEADER: &str = "Idempotency-Key";
 
-/// How long an answer is kept for replay.
-const KEPT_FOR: TimeDelta = TimeDelta::hours(24);
+/// How long an answer is kept for replay; after it, the key is free and
+/// the answer is neither replayed nor exported (the sweep deletes it).
+pub const KEPT_FOR: TimeDelta = TimeDelta::hours(24);
 
 /// The key a request carries, if any: 1 to 255 visible ASCII characters.
 #[derive(Debug, Clone)]
@@ -80,11 +81,12 @@ pub fn recall(
     member: MemberId,
     key: &IdempotencyKey,
     fingerprint: &str,
+    now: NaiveDateTime,
 ) -> Result<Option<Answer>, ApiError> {
     let Some(key) = &key.0 else {
         return Ok(None);
     };
-    match idempotency::find(conn, member, key)? {
+    match idempotency::find(conn, member, key, now - KEPT_FOR)? {
         Some(stored) if stored.fingerprint == fingerprint => Ok(Some(Answer {
             stored,
             replayed: true,

@@ -6,7 +6,8 @@ use super::{
         ApiError, FieldErrors, Problem,
         responses::{BadBody, Unauthorized},
     },
-    extract::Caller,
+    extract::{Caller, ClientIp},
+    idempotency::KEPT_FOR,
     json::{Json, WholeNumber},
     parse,
     patch::{Patch, set},
@@ -14,7 +15,10 @@ use super::{
 };
 use crate::{
     clock,
-    db::{self, check_ins, goals, idempotency, members, members::Member, milestones, sessions},
+    db::{
+        self, check_ins, goals, idempotency, members, members::Member, milestones, sessions,
+        throttles,
+    },
     state::AppState,
 };
 use actix_web::{HttpResponse, web};
@@ -92,8 +96,8 @@ pub struct ExportView {
     /// The account and profile (the password is stored only as a hash,
     /// which is left out).
     pub member: MemberView,
-    /// Every sign-in session, with its refresh tokens' lifetimes (the tokens
-    /// themselves are stored only as hashes, which are left out).
+    /// Every sign-in session still kept (ended and expired ones are
+    /// deleted), with its refresh tokens.
     pub sessions: Vec<SessionExport>,
     /// Every goal, archived ones too.
     pub goals: Vec<GoalExport>,
@@ -103,6 +107,9 @@ pub struct ExportView {
     pub milestones: Vec<MilestoneExport>,
     /// Answers kept for requests sent with an `Idempotency-Key` (24 hours).
     pub idempotency_keys: Vec<IdempotencyExport>,
+    /// When a wrong password was tried on the account (kept while it
+    /// counts against the sign-in limits: 15 minutes).
+    pub failed_sign_ins: Vec<DateTime<Utc>>,
 }
 
 /// An answer kept for replay.
@@ -153,21 +160,33 @@ pub struct MilestoneExport {
     pub recorded_at: DateTime<Utc>,
 }
 
-/// One refresh token of a session.
+/// A sign-in session, with its refresh tokens.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SessionExport {
+    /// The session's id (access tokens carry it).
+    pub id: Uuid,
+    /// When it began.
+    pub created_at: DateTime<Utc>,
+    /// When its newest refresh token expires.
+    pub expires_at: DateTime<Utc>,
+    /// When it was ended (sign-out, or a refresh token used twice).
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// Its refresh tokens, oldest first (stored only as hashes, which are
+    /// left out).
+    pub refresh_tokens: Vec<RefreshTokenExport>,
+}
+
+/// One refresh token of a session.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RefreshTokenExport {
     /// The token's id.
     pub id: Uuid,
-    /// The sign-in it descends from.
-    pub session_id: Uuid,
     /// When it was issued.
     pub created_at: DateTime<Utc>,
     /// When it stops working.
     pub expires_at: DateTime<Utc>,
     /// When it was exchanged for the next one.
     pub spent_at: Option<DateTime<Utc>>,
-    /// When its session was ended.
-    pub revoked_at: Option<DateTime<Utc>>,
 }
 
 /// The caller's profile.
@@ -182,13 +201,8 @@ pub struct SessionExport {
         Unauthorized,
     )
 )]
-pub async fn get(state: web::Data<AppState>, Caller(id): Caller) -> Result<HttpResponse, ApiError> {
-    let member = state
-        .db
-        .run(move |conn| members::find(conn, id))
-        .await?
-        // The token outlived its account: the app should sign out.
-        .ok_or(ApiError::TOKEN_INVALID)?;
+pub async fn get(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    let member = state.db.run(move |conn| caller.member(conn)).await?;
     Ok(HttpResponse::Ok().json(MemberView::from(&member)))
 }
 
@@ -207,7 +221,7 @@ pub async fn get(state: web::Data<AppState>, Caller(id): Caller) -> Result<HttpR
 )]
 pub async fn update(
     state: web::Data<AppState>,
-    Caller(id): Caller,
+    caller: Caller,
     Json(body): Json<UpdateMeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let now = clock::now();
@@ -215,7 +229,7 @@ pub async fn update(
         .db
         .run(move |conn| {
             db::write(conn, |conn| {
-                let mut member = members::find(conn, id)?.ok_or(ApiError::TOKEN_INVALID)?;
+                let mut member = caller.member(conn)?;
                 let before = member.profile.clone();
                 apply(&mut member, body, now.and_utc())?;
                 // A change to nothing is no change: the row stays as it was.
@@ -305,21 +319,21 @@ fn apply(member: &mut Member, body: UpdateMeRequest, now: DateTime<Utc>) -> Resu
         Unauthorized,
     )
 )]
-pub async fn export(
-    state: web::Data<AppState>,
-    Caller(id): Caller,
-) -> Result<HttpResponse, ApiError> {
-    let (member, sessions, goals, check_ins, milestones, answers) = state
+pub async fn export(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    let now = clock::now();
+    let (member, sessions, goals, check_ins, milestones, answers, failed_sign_ins) = state
         .db
         .run(move |conn| {
-            let member = members::find(conn, id)?.ok_or(ApiError::TOKEN_INVALID)?;
+            let member = caller.member(conn)?;
+            let id = member.id;
             Ok::<_, ApiError>((
                 member,
                 sessions::of_member(conn, id)?,
                 goals::all_of_member(conn, id)?,
                 check_ins::all_of_member(conn, id)?,
                 milestones::all_of_member(conn, id)?,
-                idempotency::all_of_member(conn, id)?,
+                idempotency::all_of_member(conn, id, now - KEPT_FOR)?,
+                throttles::of_member(conn, id)?,
             ))
         })
         .await?;
@@ -338,25 +352,33 @@ pub async fn export(
             })
         })
         .collect::<Result<_, ApiError>>()?;
+    let id = |raw: &str| {
+        Uuid::parse_str(raw).map_err(|_| ApiError::internal("stored session id is not a UUID"))
+    };
     let sessions = sessions
         .into_iter()
-        .map(|row| {
-            let id = |raw: &str| {
-                Uuid::parse_str(raw)
-                    .map_err(|_| ApiError::internal("stored session id is not a UUID"))
-            };
+        .map(|(session, tokens)| {
             Ok(SessionExport {
-                id: id(&row.id)?,
-                session_id: id(&row.family_id)?,
-                created_at: utc(row.created_at),
-                expires_at: utc(row.expires_at),
-                spent_at: row.spent_at.map(utc),
-                revoked_at: row.revoked_at.map(utc),
+                id: id(&session.id)?,
+                created_at: utc(session.created_at),
+                expires_at: utc(session.expires_at),
+                revoked_at: session.revoked_at.map(utc),
+                refresh_tokens: tokens
+                    .into_iter()
+                    .map(|token| {
+                        Ok(RefreshTokenExport {
+                            id: id(&token.id)?,
+                            created_at: utc(token.created_at),
+                            expires_at: utc(token.expires_at),
+                            spent_at: token.spent_at.map(utc),
+                        })
+                    })
+                    .collect::<Result<_, ApiError>>()?,
             })
         })
         .collect::<Result<_, ApiError>>()?;
     Ok(HttpResponse::Ok().json(ExportView {
-        exported_at: utc(clock::now()),
+        exported_at: utc(now),
         member: MemberView::from(&member),
         sessions,
         goals: goals
@@ -385,6 +407,7 @@ pub async fn export(
                 created_at: utc(kept.created_at),
             })
             .collect(),
+        failed_sign_ins: failed_sign_ins.into_iter().map(utc).collect(),
     }))
 }
 
@@ -407,7 +430,8 @@ pub async fn export(
 )]
 pub async fn delete(
     state: web::Data<AppState>,
-    Caller(id): Caller,
+    caller: Caller,
+    ClientIp(address): ClientIp,
     Json(body): Json<DeleteMeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     if body.password.chars().count() > 1024 {
@@ -416,23 +440,29 @@ pub async fn delete(
             "must be at most 1024 characters",
         )));
     }
-    let member = state
+    // A wrong password here is a guess like one at login, and counts so.
+    let limits = state.limits;
+    let now = clock::now();
+    let (member, attempt) = state
         .db
-        .run(move |conn| members::find(conn, id))
-        .await?
-        .ok_or(ApiError::TOKEN_INVALID)?;
-    let account = member.email.as_str().to_owned();
-    state.password_failures.check(&account)?;
+        .run(move |conn| {
+            let member = caller.member(conn)?;
+            let limits = limits.password(&member.email, Some(member.id), address);
+            let attempt = throttles::take(conn, &limits, now)?;
+            Ok::<_, ApiError>((member, attempt))
+        })
+        .await?;
+    attempt?;
     if !state
         .hasher
         .verify(body.password, Some(member.password_hash))
         .await?
     {
-        state.password_failures.record(&account);
         return Err(ApiError::Forbidden(
             "The password is wrong; nothing was erased.",
         ));
     }
+    let id = member.id;
     state.db.run(move |conn| members::delete(conn, id)).await?;
     tracing::info!("a member erased their account");
     Ok(HttpResponse::NoContent().finish())

@@ -8,7 +8,7 @@ use super::{
         responses::{NotFound, Unauthorized},
     },
     extract::Caller,
-    goals::{goal_id, owned, today_of},
+    goals::{caller_today, goal_id, owned},
 };
 use crate::{
     clock,
@@ -140,7 +140,7 @@ pub struct DayView {
 )]
 pub async fn get(
     state: web::Data<AppState>,
-    Caller(member): Caller,
+    caller: Caller,
     id: web::Path<String>,
     query: web::Query<ProgressQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -162,7 +162,7 @@ pub async fn get(
             // A quit goal reaches days-kept milestones by time passing, with
             // no check-in to record them: reading progress records them too.
             db::write(conn, |conn| {
-                let today = today_of(conn, member, now)?;
+                let (member, today) = caller_today(conn, &caller, now)?;
                 let goal = owned(conn, member, id)?;
                 let progress = progress_of(conn, &goal, today, days, now)?;
                 let recorded = milestones::of_goal(conn, goal.id)?;

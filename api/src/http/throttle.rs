@@ -1,132 +1,97 @@
-//! Sliding-window limits on attempts per key (a client address, an
-//! account). Kept in memory: each process counts its own, which bounds
-//! guessing well enough without a round trip to the database.
+//! The limits on signing in, and which setting controls each:
+//!
+//! - `TETHER_AUTH_RATE`: register, login and refresh calls per minute from
+//!   one client address, whatever their outcome;
+//! - `TETHER_LOGIN_FAILURES`: wrong passwords (at login or erasure) per
+//!   account and client address in 15 minutes: tight, so one address
+//!   guesses little, and a stranger's guessing from elsewhere does not lock
+//!   the member out;
+//! - `TETHER_ACCOUNT_FAILURES`: wrong passwords per account from all
+//!   addresses together in 15 minutes: a much higher ceiling against
+//!   guessing spread over many addresses (OWASP's trade-off between
+//!   stopping that and letting an attacker lock an account).
+//!
+//! A password attempt is counted before the slow hash, atomically, and
+//! given back when the password was right; so twenty racing guesses meet
+//! the limit as twenty sequential ones would. The counts live in the
+//! database ([`crate::db::throttles`]), so every API process sharing it
+//! counts the same attempts.
 
-use std::{
-    collections::{HashMap, VecDeque},
-    hash::Hash,
-    num::NonZeroU32,
-    sync::{Mutex, PoisonError},
-    time::{Duration, Instant},
+use crate::{
+    config::Config,
+    db::throttles::{Limit, Wait},
+    digest::sha256_hex,
 };
+use chrono::TimeDelta;
+use std::net::IpAddr;
+use tether_domain::{Email, MemberId};
 
-/// Keys beyond which stale entries are swept, so a flood of distinct keys
-/// cannot grow the map without bound.
-const SWEEP_AT: usize = 10_000;
+/// The window for wrong passwords.
+const PASSWORD_WINDOW: TimeDelta = TimeDelta::minutes(15);
 
-/// Over the limit: this many seconds until a try may go through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Wait(pub u64);
-
-/// At most `limit` events per key within any `window`.
-#[derive(Debug)]
-pub struct Throttle<K> {
-    limit: usize,
-    window: Duration,
-    events: Mutex<HashMap<K, VecDeque<Instant>>>,
+/// The configured limits.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    auth_rate: u32,
+    login_failures: u32,
+    account_failures: u32,
 }
 
-impl<K: Hash + Eq + Clone> Throttle<K> {
-    /// A throttle allowing `limit` events per `window`.
-    pub fn new(limit: NonZeroU32, window: Duration) -> Self {
+impl Limits {
+    /// The limits a configuration sets.
+    pub fn new(config: &Config) -> Self {
         Self {
-            limit: usize::try_from(limit.get()).unwrap_or(usize::MAX),
-            window,
-            events: Mutex::new(HashMap::new()),
+            auth_rate: config.auth_rate.get(),
+            login_failures: config.login_failures.get(),
+            account_failures: config.account_failures.get(),
         }
     }
 
-    /// Counts an event for `key` if the limit allows it; otherwise the
-    /// seconds until it will.
-    pub fn hit(&self, key: &K) -> Result<(), Wait> {
-        self.with(key, |events, now| {
-            let wait = self.wait(events, now);
-            if wait.is_ok() {
-                events.push_back(now);
-            }
-            wait
-        })
-    }
-
-    /// Whether `key` is at its limit, without counting anything.
-    pub fn check(&self, key: &K) -> Result<(), Wait> {
-        self.with(key, |events, now| self.wait(events, now))
-    }
-
-    /// Counts an event for `key`, whatever the limit says.
-    pub fn record(&self, key: &K) {
-        self.with(key, |events, now| events.push_back(now));
-    }
-
-    /// Forgets every event of `key`.
-    pub fn clear(&self, key: &K) {
-        self.events
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(key);
-    }
-
-    fn wait(&self, events: &VecDeque<Instant>, now: Instant) -> Result<(), Wait> {
-        if events.len() < self.limit {
-            return Ok(());
+    /// Register, login and refresh calls from one client address.
+    pub fn client(&self, ip: IpAddr) -> Limit {
+        Limit {
+            key: key("client", &ip.to_string()),
+            member: None,
+            max: self.auth_rate,
+            window: TimeDelta::minutes(1),
         }
-        // The oldest event that still counts must age out first.
-        let oldest = events.len() - self.limit;
-        let free_at = events[oldest] + self.window;
-        Err(Wait(
-            free_at.saturating_duration_since(now).as_secs().max(1),
-        ))
     }
 
-    fn with<T>(&self, key: &K, f: impl FnOnce(&mut VecDeque<Instant>, Instant) -> T) -> T {
-        let now = Instant::now();
-        let mut map = self.events.lock().unwrap_or_else(PoisonError::into_inner);
-        if map.len() >= SWEEP_AT {
-            map.retain(|_, events| {
-                events
-                    .back()
-                    .is_some_and(|last| now.duration_since(*last) < self.window)
-            });
-        }
-        let events = map.entry(key.clone()).or_default();
-        while events
-            .front()
-            .is_some_and(|first| now.duration_since(*first) >= self.window)
-        {
-            events.pop_front();
-        }
-        f(events, now)
+    /// A password attempt on an account (`member`, when it exists) from a
+    /// client address: per account and address, and per account. The
+    /// account's own count names the member (once an attempt).
+    pub fn password(&self, email: &Email, member: Option<MemberId>, ip: IpAddr) -> [Limit; 2] {
+        [
+            Limit {
+                key: account_address_key(email, ip),
+                member: None,
+                max: self.login_failures,
+                window: PASSWORD_WINDOW,
+            },
+            Limit {
+                key: key("account", email.as_str()),
+                member,
+                max: self.account_failures,
+                window: PASSWORD_WINDOW,
+            },
+        ]
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// The key of wrong passwords on an account from one address: cleared by a
+/// right one from there.
+pub fn account_address_key(email: &Email, ip: IpAddr) -> String {
+    key("account-address", &format!("{email} {ip}"))
+}
 
-    fn throttle(limit: u32) -> Throttle<&'static str> {
-        Throttle::new(
-            NonZeroU32::new(limit).expect("non-zero"),
-            Duration::from_secs(60),
-        )
-    }
+/// What is stored for a counted thing: its hash, so the table holds no
+/// address and no email.
+fn key(scope: &str, value: &str) -> String {
+    sha256_hex(format!("{scope}:{value}").as_bytes())
+}
 
-    #[test]
-    fn allows_up_to_the_limit_per_key() {
-        let throttle = throttle(2);
-        assert_eq!(throttle.hit(&"a"), Ok(()));
-        assert_eq!(throttle.hit(&"a"), Ok(()));
-        let Wait(seconds) = throttle.hit(&"a").expect_err("third is over");
-        assert!((1..=60).contains(&seconds));
-        assert_eq!(throttle.hit(&"b"), Ok(()));
-    }
-
-    #[test]
-    fn check_counts_nothing_and_clear_forgets() {
-        let throttle = throttle(1);
-        assert_eq!(throttle.check(&"a"), Ok(()));
-        throttle.record(&"a");
-        assert!(throttle.check(&"a").is_err());
-        throttle.clear(&"a");
-        assert_eq!(throttle.check(&"a"), Ok(()));
+impl From<Wait> for super::error::ApiError {
+    fn from(Wait(retry_after): Wait) -> Self {
+        Self::TooManyRequests { retry_after }
     }
 }

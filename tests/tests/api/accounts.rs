@@ -286,3 +286,138 @@ async fn look_alike_addresses_are_one_mailbox_and_one_account() {
     }
     assert_eq!(store.count("members"), 2);
 }
+
+async fn login_from(
+    app: &TestApp,
+    client: &reqwest::Client,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
+    client
+        .post(app.url("/v1/auth/login"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn racing_wrong_passwords_meet_the_limit_as_if_one_by_one() {
+    let store = Store::new();
+    let app = TestApp::spawn_with(&store, &[("TETHER_LOGIN_FAILURES", "10")]).await;
+    let sam = app.register("sam").await;
+    let mut racing = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let request = app
+            .request(Method::POST, "/v1/auth/login")
+            .json(&json!({"email": sam.email, "password": "a wrong guess"}));
+        racing.spawn(async move { request.send().await.unwrap().status().as_u16() });
+    }
+    let mut statuses = racing.join_all().await;
+    statuses.sort_unstable();
+    assert_eq!(
+        statuses,
+        [[401; 10], [429; 10]].concat(),
+        "exactly ten were checked"
+    );
+}
+
+#[tokio::test]
+async fn registering_a_taken_email_is_no_failed_login() {
+    let store = Store::new();
+    let app = TestApp::spawn_with(&store, &[("TETHER_LOGIN_FAILURES", "2")]).await;
+    let sam = app.register("sam").await;
+    for _ in 0..3 {
+        let response = app
+            .request(Method::POST, "/v1/auth/register")
+            .json(&registration(&sam.email))
+            .send()
+            .await
+            .unwrap();
+        problem(response, 409).await;
+    }
+    let response = login_from(&app, &app.client, &sam.email, PASSWORD).await;
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn a_stranger_guessing_elsewhere_does_not_lock_the_member_out() {
+    let store = Store::new();
+    let app = TestApp::spawn_with(
+        &store,
+        &[
+            ("TETHER_LOGIN_FAILURES", "3"),
+            ("TETHER_ACCOUNT_FAILURES", "7"),
+        ],
+    )
+    .await;
+    let sam = app.register("sam").await;
+    let stranger = app.client_from("127.0.0.2");
+    let own_phone = app.client_from("127.0.0.3");
+    for _ in 0..3 {
+        let response = login_from(&app, &stranger, &sam.email, "a wrong guess").await;
+        assert_eq!(response.status(), 401);
+    }
+    // The stranger's address is stopped, even with the right password...
+    problem(login_from(&app, &stranger, &sam.email, PASSWORD).await, 429).await;
+    // ...while the member, from their own address, signs in.
+    assert_eq!(
+        login_from(&app, &own_phone, &sam.email, PASSWORD)
+            .await
+            .status(),
+        200
+    );
+
+    // Guessing spread over many addresses meets the account's own, higher
+    // ceiling: three more addresses, seven wrong passwords in all.
+    for (ip, guesses) in [("127.0.0.4", 3), ("127.0.0.5", 1)] {
+        let client = app.client_from(ip);
+        for _ in 0..guesses {
+            assert_eq!(
+                login_from(&app, &client, &sam.email, "a wrong guess")
+                    .await
+                    .status(),
+                401
+            );
+        }
+    }
+    let response = login_from(&app, &app.client_from("127.0.0.6"), &sam.email, PASSWORD).await;
+    let retry_after: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(retry_after > 60 && retry_after <= 15 * 60, "{retry_after}");
+    problem(response, 429).await;
+    // The member sees every wrong password tried on their account.
+    let session = login_from(&app, &own_phone, &sam.email, PASSWORD).await;
+    assert_eq!(
+        session.status(),
+        429,
+        "the ceiling holds for everyone until it ages"
+    );
+    let export: Value = app.get_json(&sam, "/v1/me/export").await;
+    assert_eq!(export["failed_sign_ins"].as_array().unwrap().len(), 7);
+}
+
+#[tokio::test]
+async fn the_limits_hold_across_api_processes() {
+    let store = Store::new();
+    let vars = [("TETHER_LOGIN_FAILURES", "3")];
+    let first = TestApp::spawn_with(&store, &vars).await;
+    let second = TestApp::spawn_with(&store, &vars).await;
+    let sam = first.register("sam").await;
+    for app in [&first, &second, &first] {
+        assert_eq!(
+            login_from(app, &app.client, &sam.email, "a wrong guess")
+                .await
+                .status(),
+            401
+        );
+    }
+    problem(
+        login_from(&second, &second.client, &sam.email, PASSWORD).await,
+        429,
+    )
+    .await;
+}

@@ -13,5 +13,6 @@ mod me;
 mod openapi;
 mod sessions;
 mod startup;
+mod sweep;
 mod text;
 mod tokens;

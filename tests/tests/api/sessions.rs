@@ -145,3 +145,171 @@ async fn refresh_and_logout_name_bad_fields() {
         assert!(body["errors"].get("token").is_some(), "{path}: {body}");
     }
 }
+
+/// Every endpoint that takes an access token, as `account` may call it.
+fn authed_calls(goal: &str, today: &str) -> Vec<(Method, String, Option<Value>)> {
+    let goal_path = format!("/v1/goals/{goal}");
+    let day = format!("{goal_path}/check-ins/{today}");
+    vec![
+        (Method::GET, "/v1/me".into(), None),
+        (
+            Method::PATCH,
+            "/v1/me".into(),
+            Some(json!({"bio": "hello"})),
+        ),
+        (Method::GET, "/v1/me/export".into(), None),
+        (Method::GET, "/v1/goals".into(), None),
+        (
+            Method::POST,
+            "/v1/goals".into(),
+            Some(json!({"title": "Read", "kind": "build", "cadence": {"type": "daily"}})),
+        ),
+        (Method::GET, goal_path.clone(), None),
+        (
+            Method::PATCH,
+            goal_path.clone(),
+            Some(json!({"title": "Walk far"})),
+        ),
+        (Method::GET, format!("{goal_path}/check-ins"), None),
+        (Method::PUT, day.clone(), Some(json!({"status": "done"}))),
+        (Method::GET, day.clone(), None),
+        (Method::GET, format!("{goal_path}/progress"), None),
+        (Method::DELETE, day, None),
+        (Method::DELETE, goal_path, None),
+        (
+            Method::DELETE,
+            "/v1/me".into(),
+            Some(json!({"password": PASSWORD})),
+        ),
+    ]
+}
+
+async fn send(
+    app: &TestApp,
+    token: &str,
+    (method, path, body): &(Method, String, Option<Value>),
+) -> reqwest::Response {
+    let mut request = app.authed(method.clone(), path, token);
+    if let Some(body) = body {
+        request = request.json(body);
+    }
+    request.send().await.unwrap()
+}
+
+/// What an expired or forged token gets: the answer every ended session's
+/// token must get too.
+async fn invalid_token_answer(app: &TestApp) -> Value {
+    problem(
+        app.authed(Method::GET, "/v1/me", "expired.or.forged")
+            .send()
+            .await
+            .unwrap(),
+        401,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_sessions_access_tokens_on_every_process() {
+    let store = Store::new();
+    let app = TestApp::spawn(&store).await;
+    // A second API process on the same database.
+    let other = TestApp::spawn(&store).await;
+    let sam = app.register("sam").await;
+    let phone = login(&app, &sam).await;
+    let goal = app
+        .create_goal(
+            &sam,
+            json!({"title": "Walk", "kind": "build", "cadence": {"type": "daily"}}),
+        )
+        .await;
+    let calls = authed_calls(
+        goal["id"].as_str().unwrap(),
+        goal["started_on"].as_str().unwrap(),
+    );
+    assert_eq!(send(&other, &sam.access, &calls[0]).await.status(), 200);
+
+    let logout = app
+        .request(Method::POST, "/v1/auth/logout")
+        .json(&json!({"refresh_token": sam.refresh}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logout.status(), 204);
+    let refused = invalid_token_answer(&app).await;
+    for call in &calls {
+        for server in [&app, &other] {
+            let response = send(server, &sam.access, call).await;
+            assert_eq!(
+                problem(response, 401).await,
+                refused,
+                "{} {}",
+                call.0,
+                call.1
+            );
+        }
+    }
+    // The session on the phone, another sign-in, goes on.
+    for call in &calls[..calls.len() - 1] {
+        let response = send(&other, &phone.access, call).await;
+        assert!(
+            response.status().is_success(),
+            "{} {}: {}",
+            call.0,
+            call.1,
+            response.status()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_reused_refresh_token_ends_the_sessions_access_tokens() {
+    let store = Store::new();
+    let app = TestApp::spawn(&store).await;
+    let other = TestApp::spawn(&store).await;
+    let sam = app.register("sam").await;
+    let rotated: Value = refresh(&app, &sam.refresh).await.json().await.unwrap();
+    let newer = rotated["access_token"].as_str().unwrap();
+    assert_eq!(
+        other
+            .authed(Method::GET, "/v1/goals", newer)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    // The spent token comes back: stolen or replayed.
+    problem(refresh(&app, &sam.refresh).await, 401).await;
+    for token in [sam.access.as_str(), newer] {
+        let response = other
+            .authed(Method::GET, "/v1/goals", token)
+            .send()
+            .await
+            .unwrap();
+        problem(response, 401).await;
+    }
+}
+
+#[tokio::test]
+async fn an_erased_members_tokens_open_nothing() {
+    let store = Store::new();
+    let app = TestApp::spawn(&store).await;
+    let other = TestApp::spawn(&store).await;
+    let kim = app.register("kim").await;
+    let second = login(&app, &kim).await;
+    let erased = app
+        .authed(Method::DELETE, "/v1/me", &kim.access)
+        .json(&json!({"password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(erased.status(), 204);
+    let refused = invalid_token_answer(&app).await;
+    for token in [&kim.access, &second.access] {
+        for path in ["/v1/goals", "/v1/me", "/v1/me/export"] {
+            let response = other.authed(Method::GET, path, token).send().await.unwrap();
+            assert_eq!(problem(response, 401).await, refused, "{path}");
+        }
+    }
+}

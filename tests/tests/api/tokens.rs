@@ -3,7 +3,7 @@
 use jsonwebtoken::{Algorithm, EncodingKey, Header, encode, get_current_timestamp};
 use reqwest::Method;
 use serde_json::{Value, json};
-use tether_tests::{Store, TEST_SECRET, TestApp, problem};
+use tether_tests::{Account, Store, TEST_SECRET, TestApp, problem};
 
 fn token(claims: &Value, secret: &str, algorithm: Algorithm) -> String {
     encode(
@@ -14,9 +14,17 @@ fn token(claims: &Value, secret: &str, algorithm: Algorithm) -> String {
     .unwrap()
 }
 
-fn claims(sub: &str) -> Value {
+/// The claims the server would issue to `account`'s session, with `sub`
+/// as the subject.
+fn claims_for(account: &Account, sub: &str) -> Value {
+    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+    let payload = account.access.split('.').nth(1).unwrap();
+    let issued: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
     let now = get_current_timestamp();
-    json!({"iss": "tether", "aud": "tether-api", "sub": sub, "iat": now, "exp": now + 600})
+    json!({
+        "iss": "tether", "aud": "tether-api", "sub": sub, "sid": issued["sid"],
+        "iat": now, "exp": now + 600,
+    })
 }
 
 fn b64(value: &Value) -> String {
@@ -29,6 +37,8 @@ async fn a_forged_or_stale_token_is_refused() {
     let store = Store::new();
     let app = TestApp::spawn(&store).await;
     let sam = app.register("sam").await;
+    let kim = app.register("kim").await;
+    let claims = |sub: &str| claims_for(&sam, sub);
     let now = get_current_timestamp();
 
     // The well-formed token the server itself would issue works...
@@ -51,6 +61,8 @@ async fn a_forged_or_stale_token_is_refused() {
     wrong_audience["aud"] = json!("someone-else");
     let mut wrong_issuer = claims(&sam.id);
     wrong_issuer["iss"] = json!("someone-else");
+    let mut without_session = claims(&sam.id);
+    without_session.as_object_mut().unwrap().remove("sid");
     let mut no_expiry = claims(&sam.id);
     no_expiry.as_object_mut().unwrap().remove("exp");
     let alg_none = format!(
@@ -88,6 +100,14 @@ async fn a_forged_or_stale_token_is_refused() {
         (
             "subject not a member id",
             token(&claims("sam"), TEST_SECRET, Algorithm::HS256),
+        ),
+        (
+            "another member's session",
+            token(&claims_for(&kim, &sam.id), TEST_SECRET, Algorithm::HS256),
+        ),
+        (
+            "no session",
+            token(&without_session, TEST_SECRET, Algorithm::HS256),
         ),
         ("garbage", "not-a-jwt".to_owned()),
         ("a refresh token", sam.refresh.clone()),
