@@ -7,7 +7,7 @@ use crate::{
     http::{
         self,
         error::{ApiError, FieldErrors},
-        json::{self, MAX_BODY},
+        json::MAX_BODY,
         throttle::Limits,
     },
     openapi,
@@ -84,13 +84,11 @@ pub fn start(config: &Config) -> Result<Running, StartError> {
             }))
             .app_data(web::QueryConfig::default().error_handler(|error, _| {
                 // Every query field is read as text and parsed by its
-                // handler; what fails here is the query's shape (a field
-                // given twice), which the message names.
+                // handler; all that fails here is a field given twice,
+                // which serde names between backticks.
                 let message = error.to_string();
-                let message = message
-                    .strip_prefix("Query deserialize error: ")
-                    .unwrap_or(&message);
-                ApiError::Validation(FieldErrors::one(json::field_of(".", message), message)).into()
+                let field = message.split('`').nth(1).unwrap_or("query");
+                ApiError::Validation(FieldErrors::one(field, "must be given once")).into()
             }))
             .configure(http::routes)
             .service(

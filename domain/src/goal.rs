@@ -45,10 +45,10 @@ pub enum Cadence {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CadenceError {
     /// `weekly` outside 1 to 7 times.
-    #[error("times must be between 1 and 7")]
+    #[error("must be between 1 and 7")]
     Times,
     /// `days` with no day, or a name that is no weekday.
-    #[error("days must name at least one of mon, tue, wed, thu, fri, sat, sun")]
+    #[error("must name at least one of mon, tue, wed, thu, fri, sat, sun, and nothing else")]
     Days,
 }
 

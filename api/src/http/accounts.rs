@@ -1,9 +1,10 @@
 //! Accounts and sessions: register, log in, refresh, log out.
 
 use super::{
-    error::{ApiError, FieldErrors, Problem, responses::BadBody},
+    error::{ApiError, Problem, responses::BadBody},
     extract::ClientIp,
-    json::Json,
+    field::Field,
+    json::Body,
     throttle::account_address_key,
     views::MemberView,
 };
@@ -31,17 +32,21 @@ const MAX_REFRESH_TOKEN: usize = 256;
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
     /// Trimmed and lower-cased; must be unused.
-    #[schema(format = Email, max_length = 254, example = "sam@example.org")]
-    pub email: String,
+    #[serde(default)]
+    #[schema(value_type = String, required = true, format = Email, max_length = 254, example = "sam@example.org")]
+    pub email: Field<String>,
     /// 10 to 128 characters.
-    #[schema(format = Password, min_length = 10, max_length = 128, example = "a long passphrase")]
-    pub password: String,
+    #[serde(default)]
+    #[schema(value_type = String, required = true, format = Password, min_length = 10, max_length = 128, example = "a long passphrase")]
+    pub password: Field<String>,
     /// The name others see.
-    #[schema(schema_with = super::schema::display_name)]
-    pub display_name: String,
+    #[serde(default)]
+    #[schema(schema_with = super::schema::display_name, required = true)]
+    pub display_name: Field<String>,
     /// An IANA time zone name: the member's days are dates in it.
-    #[schema(value_type = super::schema::TimeZoneName)]
-    pub timezone: String,
+    #[serde(default)]
+    #[schema(value_type = super::schema::TimeZoneName, required = true)]
+    pub timezone: Field<String>,
 }
 
 /// Email and password.
@@ -49,11 +54,13 @@ pub struct RegisterRequest {
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// The email the account was registered with (case does not matter).
-    #[schema(format = Email, max_length = 254, example = "sam@example.org")]
-    pub email: String,
+    #[serde(default)]
+    #[schema(value_type = String, required = true, format = Email, max_length = 254, example = "sam@example.org")]
+    pub email: Field<String>,
     /// The password.
-    #[schema(format = Password, max_length = 1024, example = "a long passphrase")]
-    pub password: String,
+    #[serde(default)]
+    #[schema(value_type = String, required = true, format = Password, max_length = 1024, example = "a long passphrase")]
+    pub password: Field<String>,
 }
 
 /// A refresh token, to exchange or to revoke.
@@ -61,8 +68,9 @@ pub struct LoginRequest {
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     /// The refresh token from the last session answer.
-    #[schema(max_length = 256)]
-    pub refresh_token: String,
+    #[serde(default)]
+    #[schema(value_type = String, required = true, max_length = 256)]
+    pub refresh_token: Field<String>,
 }
 
 /// A signed-in session.
@@ -102,14 +110,20 @@ pub struct SessionView {
 pub async fn register(
     state: web::Data<AppState>,
     ip: ClientIp,
-    Json(body): Json<RegisterRequest>,
+    Body { body, mut errors }: Body<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
     throttle_client(&state, ip).await?;
-    let mut errors = FieldErrors::new();
-    let email = errors.check("email", Email::parse(&body.email));
-    let password = errors.check("password", Password::parse(body.password));
-    let display_name = errors.check("display_name", DisplayName::parse(&body.display_name));
-    let timezone = errors.check("timezone", TimeZone::parse(&body.timezone));
+    let e = &mut errors;
+    let email = body
+        .email
+        .required_with(e, "email", |raw| Email::parse(&raw));
+    let password = body.password.required_with(e, "password", Password::parse);
+    let display_name = body
+        .display_name
+        .required_with(e, "display_name", |raw| DisplayName::parse(&raw));
+    let timezone = body
+        .timezone
+        .required_with(e, "timezone", |raw| TimeZone::parse(&raw));
     let (email, password, display_name, timezone) =
         errors.into_result(|| Some((email?, password?, display_name?, timezone?)))?;
 
@@ -169,15 +183,15 @@ pub async fn register(
 pub async fn login(
     state: web::Data<AppState>,
     ip: ClientIp,
-    Json(body): Json<LoginRequest>,
+    Body { body, mut errors }: Body<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     throttle_client(&state, ip).await?;
-    let mut errors = FieldErrors::new();
-    let email = errors.check("email", Email::parse(&body.email));
-    if body.password.chars().count() > MAX_PASSWORD_INPUT {
-        errors.add("password", "must be at most 1024 characters");
-    }
-    let email = errors.into_result(|| email)?;
+    let e = &mut errors;
+    let email = body
+        .email
+        .required_with(e, "email", |raw| Email::parse(&raw));
+    let password = body.password.required_with(e, "password", password_input);
+    let (email, password) = errors.into_result(|| email.zip(password))?;
 
     // The attempt counts as a wrong password until the hash says otherwise:
     // racing guesses cannot all pass the check before any is recorded.
@@ -196,7 +210,7 @@ pub async fn login(
         .await?;
     let attempt = attempt?;
     let stored_hash = found.as_ref().map(|member| member.password_hash.clone());
-    let verified = state.hasher.verify(body.password, stored_hash).await?;
+    let verified = state.hasher.verify(password, stored_hash).await?;
     let member = match found {
         Some(member) if verified => member,
         _ => {
@@ -246,10 +260,10 @@ pub async fn login(
 pub async fn refresh(
     state: web::Data<AppState>,
     ip: ClientIp,
-    Json(body): Json<RefreshRequest>,
+    body: Body<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
     throttle_client(&state, ip).await?;
-    let presented = presented_token(&body)?;
+    let presented = presented_token(body)?;
     let (token, token_hash) = refresh::generate();
     let now = clock::now();
     let expires_at = now + state.refresh_ttl;
@@ -291,9 +305,9 @@ pub async fn refresh(
 )]
 pub async fn logout(
     state: web::Data<AppState>,
-    Json(body): Json<RefreshRequest>,
+    body: Body<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let presented = presented_token(&body)?;
+    let presented = presented_token(body)?;
     let now = clock::now();
     // Signing out twice, or with a token that is gone, still leaves the
     // caller signed out: nothing to report.
@@ -306,14 +320,24 @@ pub async fn logout(
 
 /// The stored form of the presented refresh token. Ours are 43
 /// characters; the bound keeps hashing cheap and the spec honest.
-fn presented_token(body: &RefreshRequest) -> Result<String, ApiError> {
-    if body.refresh_token.chars().count() > MAX_REFRESH_TOKEN {
-        return Err(ApiError::Validation(FieldErrors::one(
-            "refresh_token",
-            "must be at most 256 characters",
-        )));
+fn presented_token(Body { body, mut errors }: Body<RefreshRequest>) -> Result<String, ApiError> {
+    let token = body
+        .refresh_token
+        .required_with(&mut errors, "refresh_token", |raw| {
+            let fits = raw.chars().count() <= MAX_REFRESH_TOKEN;
+            fits.then_some(raw).ok_or("must be at most 256 characters")
+        });
+    errors.into_result(|| token.map(|token| refresh::hash(&token)))
+}
+
+/// A password as typed at login or erasure: any length up to a bound that
+/// keeps hashing cheap, so passwords set under an older, looser rule still
+/// work.
+pub fn password_input(raw: String) -> Result<String, &'static str> {
+    if raw.chars().count() > MAX_PASSWORD_INPUT {
+        return Err("must be at most 1024 characters");
     }
-    Ok(refresh::hash(&body.refresh_token))
+    Ok(raw)
 }
 
 /// Counts a register, login or refresh call against the client address's

@@ -7,8 +7,9 @@ use super::{
         responses::{BadBody, NotFound, Unauthorized},
     },
     extract::Caller,
+    field::Field,
     goals::{caller_today, goal_id, owned},
-    json::{Json, WholeNumber},
+    json::{Body, WholeNumber},
     page::{self, Page},
     parse,
     schema::CheckInStatusName,
@@ -35,17 +36,22 @@ use uuid::Uuid;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CheckInRequest {
-    /// `slipped` is for quit goals only.
-    #[schema(value_type = CheckInStatusName)]
-    pub status: String,
+    /// `slipped` is for quit goals only, `skipped` for build goals only.
+    #[serde(default)]
+    #[schema(value_type = CheckInStatusName, required = true)]
+    pub status: Field<String>,
     /// How it went, in the member's words.
+    #[serde(default)]
     #[schema(schema_with = super::schema::note)]
-    pub note: Option<String>,
+    pub note: Field<String>,
     /// Whether partners who see the goal may read the note. Off unless set.
-    pub note_shared: Option<bool>,
+    #[serde(default)]
+    #[schema(value_type = Option<bool>)]
+    pub note_shared: Field<bool>,
     /// How the member felt, 1 (low) to 5 (high).
+    #[serde(default)]
     #[schema(value_type = Option<i64>, minimum = 1, maximum = 5)]
-    pub mood: Option<WholeNumber>,
+    pub mood: Field<WholeNumber>,
 }
 
 /// A recorded check-in.
@@ -149,7 +155,7 @@ pub async fn put(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(String, String)>,
-    Json(body): Json<CheckInRequest>,
+    body: Body<CheckInRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (raw_id, raw_date) = path.into_inner();
     let id = goal_id(&raw_id)?;
@@ -192,12 +198,12 @@ pub async fn put(
 fn new_check_in(
     goal: &Goal,
     raw_date: &str,
-    body: CheckInRequest,
+    Body { body, mut errors }: Body<CheckInRequest>,
     today: NaiveDate,
     now: NaiveDateTime,
 ) -> Result<CheckIn, ApiError> {
-    let mut errors = FieldErrors::new();
-    let day = errors.check(
+    let e = &mut errors;
+    let day = e.check(
         "date",
         parse::date(raw_date)
             .map_err(str::to_owned)
@@ -205,21 +211,19 @@ fn new_check_in(
                 check_in_date(date, goal.started_on, today).map_err(|e| e.to_string())
             }),
     );
-    let status = errors.check(
-        "status",
-        body.status
-            .parse::<CheckInStatus>()
+    let status = body.status.required_with(e, "status", |raw| {
+        raw.parse::<CheckInStatus>()
             .map_err(|e| e.to_string())
-            .and_then(|status| check_status(goal.kind, status).map_err(|e| e.to_string())),
-    );
-    let note = match &body.note {
-        Some(raw) => errors.check("note", Text::parse(raw, TextRule::NOTE)),
-        None => Some(None),
-    };
-    let mood = match body.mood {
-        Some(WholeNumber(n)) => errors.check("mood", Mood::parse(n)).map(Some),
-        None => Some(None),
-    };
+            .and_then(|status| check_status(goal.kind, status).map_err(|e| e.to_string()))
+    });
+    let note = body
+        .note
+        .optional_with(e, "note", |raw| Text::parse(&raw, TextRule::NOTE))
+        .map(Option::flatten);
+    let note_shared = body.note_shared.optional(e, "note_shared");
+    let mood = body
+        .mood
+        .optional_with(e, "mood", |WholeNumber(n)| Mood::parse(n));
     errors.into_result(|| {
         Some(CheckIn {
             id: Uuid::now_v7(),
@@ -227,7 +231,7 @@ fn new_check_in(
             day: day?,
             status: status?,
             note: note?,
-            note_shared: body.note_shared.unwrap_or(false),
+            note_shared: note_shared?.unwrap_or(false),
             mood: mood?,
             created_at: now,
             updated_at: now,

@@ -6,11 +6,11 @@ use super::{
         responses::{BadBody, NotFound, Unauthorized},
     },
     extract::Caller,
+    field::{Expected, Field, set},
     idempotency::{self, IdempotencyHeader, IdempotencyKey},
-    json::{Fingerprinted, Json, WholeNumber},
+    json::{Body, Fingerprinted, WholeNumber},
     page::{self, Page},
     parse,
-    patch::{Patch, set},
     schema::{GoalKindName, VisibilityName, WeekdayName},
     views::utc,
 };
@@ -29,97 +29,184 @@ use tether_domain::{
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-/// How often a goal is due.
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub enum CadenceBody {
-    /// Every day. (A struct variant, unlike a unit one, refuses extra fields.)
+/// How often a goal is due, as a goal shows it.
+#[derive(Debug, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum CadenceView {
+    /// Every day.
     Daily {},
-    /// A number of times in each ISO week (Monday to Sunday), on any days.
+    /// A number of times in each ISO week.
     Weekly {
-        /// Times per week, 1 to 7.
-        times: WholeNumber,
+        /// Times per week.
+        times: u8,
     },
     /// On the given weekdays.
     Days {
-        /// At least one weekday; repeats are dropped.
-        days: Vec<String>,
+        /// The weekdays, Monday first.
+        days: Vec<&'static str>,
     },
 }
 
-// Written by hand: utoipa's derive leaves out that each form takes no other
-// fields, and the spec must say what the server refuses.
-impl utoipa::PartialSchema for CadenceBody {
+impl From<Cadence> for CadenceView {
+    fn from(cadence: Cadence) -> Self {
+        match cadence {
+            Cadence::Daily => Self::Daily {},
+            Cadence::Weekly { times } => Self::Weekly { times },
+            Cadence::Days(set) => Self::Days { days: set.names() },
+        }
+    }
+}
+
+/// The three forms of a cadence, each a named schema, in one `oneOf` told
+/// apart by `type`: what generated clients turn into a tagged union.
+const CADENCE_FORMS: [(&str, &str); 3] = [
+    ("daily", "DailyCadence"),
+    ("weekly", "WeeklyCadence"),
+    ("days", "DaysCadence"),
+];
+
+// Written by hand: utoipa's derive would not name the forms, nor say that
+// each takes no other fields.
+impl utoipa::PartialSchema for CadenceView {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         use utoipa::openapi::{
-            ObjectBuilder,
-            schema::{AdditionalProperties, ArrayBuilder, OneOfBuilder, Type},
+            Ref,
+            schema::{Discriminator, OneOfBuilder},
         };
-        let form = |name: &str, description: &str| {
+        let mut one_of = OneOfBuilder::new().description(Some(
+            "How often a goal is due: daily, a number of times a week, or on given weekdays.",
+        ));
+        for (_, name) in CADENCE_FORMS {
+            one_of = one_of.item(Ref::from_schema_name(name));
+        }
+        one_of
+            .discriminator(Some(Discriminator::with_mapping(
+                "type",
+                CADENCE_FORMS.map(|(tag, name)| (tag, format!("#/components/schemas/{name}"))),
+            )))
+            .into()
+    }
+}
+
+impl ToSchema for CadenceView {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "Cadence".into()
+    }
+
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        use utoipa::openapi::{
+            ObjectBuilder,
+            schema::{AdditionalProperties, ArrayBuilder, Type},
+        };
+        let form = |tag: &str, description: &str| {
             ObjectBuilder::new()
                 .description(Some(description))
                 .property(
                     "type",
                     ObjectBuilder::new()
                         .schema_type(Type::String)
-                        .enum_values(Some([name])),
+                        .enum_values(Some([tag])),
                 )
                 .required("type")
                 .additional_properties(Some(AdditionalProperties::FreeForm(false)))
         };
-        OneOfBuilder::new()
-            .description(Some("How often a goal is due."))
-            .item(form("daily", "Every day."))
-            .item(
-                form(
-                    "weekly",
-                    "A number of times in each ISO week (Monday to Sunday), on any days.",
-                )
+        let forms = [
+            form("daily", "Every day."),
+            form(
+                "weekly",
+                "A number of times in each ISO week (Monday to Sunday), on any days.",
+            )
+            .property(
+                "times",
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .minimum(Some(1))
+                    .maximum(Some(7))
+                    .description(Some("Times per week, 1 to 7.")),
+            )
+            .required("times"),
+            form("days", "On the given weekdays.")
                 .property(
-                    "times",
-                    ObjectBuilder::new()
-                        .schema_type(Type::Integer)
-                        .minimum(Some(1))
-                        .maximum(Some(7))
-                        .description(Some("Times per week, 1 to 7.")),
+                    "days",
+                    ArrayBuilder::new()
+                        .items(utoipa::openapi::Ref::from_schema_name(WeekdayName::name()))
+                        .min_items(Some(1))
+                        .description(Some("At least one weekday; repeats are dropped.")),
                 )
-                .required("times"),
-            )
-            .item(
-                form("days", "On the given weekdays.")
-                    .property(
-                        "days",
-                        ArrayBuilder::new()
-                            .items(WeekdayName::schema())
-                            .min_items(Some(1))
-                            .description(Some("At least one weekday; repeats are dropped.")),
-                    )
-                    .required("days"),
-            )
-            .into()
+                .required("days"),
+        ];
+        for ((_, name), form) in CADENCE_FORMS.into_iter().zip(forms) {
+            schemas.push((name.to_owned(), form.into()));
+        }
+        schemas.push((
+            WeekdayName::name().into_owned(),
+            <WeekdayName as utoipa::PartialSchema>::schema(),
+        ));
     }
 }
 
-impl ToSchema for CadenceBody {}
+/// A cadence as a request sends it, read field by field.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CadenceBody {
+    /// daily, weekly or days.
+    #[serde(default, rename = "type")]
+    kind: Field<String>,
+    /// Weekly: times per week.
+    #[serde(default)]
+    times: Field<WholeNumber>,
+    /// Days: the weekdays.
+    #[serde(default)]
+    days: Field<Vec<String>>,
+}
+
+impl Expected for CadenceBody {
+    const EXPECTED: &'static str = "must be an object such as {\"type\": \"daily\"}, {\"type\": \"weekly\", \"times\": 3} or {\"type\": \"days\", \"days\": [\"mon\", \"thu\"]}";
+}
 
 impl CadenceBody {
-    fn parse(&self) -> Result<Cadence, tether_domain::CadenceError> {
-        match self {
-            Self::Daily {} => Ok(Cadence::Daily),
-            Self::Weekly { times } => Cadence::weekly(times.0),
-            Self::Days { days } => Cadence::days(days.iter().map(String::as_str)),
-        }
-    }
-
-    fn of(cadence: Cadence) -> Self {
-        match cadence {
-            Cadence::Daily => Self::Daily {},
-            Cadence::Weekly { times } => Self::Weekly {
-                times: WholeNumber(i64::from(times)),
-            },
-            Cadence::Days(set) => Self::Days {
-                days: set.names().into_iter().map(str::to_owned).collect(),
-            },
+    /// The cadence, naming every bad part of it (`cadence.times`, ...).
+    fn parse(self, e: &mut FieldErrors) -> Option<Cadence> {
+        let kind = self.kind.required(e, "cadence.type");
+        let other_form = |e: &mut FieldErrors, field: &str, given: bool, form: &str| {
+            if given {
+                e.add(
+                    format!("cadence.{field}"),
+                    format!("is not a field of a {form} cadence"),
+                );
+            }
+        };
+        let times_given = !matches!(self.times, Field::Absent);
+        let days_given = !matches!(self.days, Field::Absent);
+        match kind.as_deref() {
+            Some("daily") => {
+                other_form(e, "times", times_given, "daily");
+                other_form(e, "days", days_given, "daily");
+                Some(Cadence::Daily)
+            }
+            Some("weekly") => {
+                other_form(e, "days", days_given, "weekly");
+                let times = self.times.required(e, "cadence.times")?;
+                e.check("cadence.times", Cadence::weekly(times.0))
+            }
+            Some("days") => {
+                other_form(e, "times", times_given, "days");
+                let days = self.days.required(e, "cadence.days")?;
+                e.check(
+                    "cadence.days",
+                    Cadence::days(days.iter().map(String::as_str)),
+                )
+            }
+            Some(_) => {
+                e.add("cadence.type", "must be one of daily, weekly, days");
+                None
+            }
+            None => None,
         }
     }
 }
@@ -129,26 +216,34 @@ impl CadenceBody {
 #[serde(deny_unknown_fields)]
 pub struct CreateGoalRequest {
     /// What the goal is.
-    #[schema(schema_with = super::schema::goal_title)]
-    pub title: String,
+    #[serde(default)]
+    #[schema(schema_with = super::schema::goal_title, required = true)]
+    pub title: Field<String>,
     /// More words about it.
+    #[serde(default)]
     #[schema(schema_with = super::schema::description)]
-    pub description: Option<String>,
-    /// Build something up, or quit something.
-    #[schema(value_type = GoalKindName)]
-    pub kind: String,
+    pub description: Field<String>,
+    /// Build something up, or quit something (quit goals are daily).
+    #[serde(default)]
+    #[schema(value_type = GoalKindName, required = true)]
+    pub kind: Field<String>,
     /// How often it is due.
-    pub cadence: CadenceBody,
+    #[serde(default)]
+    #[schema(value_type = CadenceView, required = true)]
+    pub cadence: Field<CadenceBody>,
     /// A local time of day for the reminder, `HH:MM`.
-    #[schema(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "19:30")]
-    pub reminder_time: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>, pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "19:30")]
+    pub reminder_time: Field<String>,
     /// Who may see it; private unless said otherwise.
+    #[serde(default)]
     #[schema(value_type = Option<VisibilityName>)]
-    pub visibility: Option<String>,
+    pub visibility: Field<String>,
     /// The first day, a local date not in the future (and not before 1900);
     /// today when left out.
-    #[schema(format = Date, example = "2026-11-01")]
-    pub started_on: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = Date, example = "2026-11-01")]
+    pub started_on: Field<String>,
 }
 
 /// Changes to a goal. Its kind, cadence and start stay as they were: they
@@ -159,19 +254,19 @@ pub struct UpdateGoalRequest {
     /// What the goal is.
     #[serde(default)]
     #[schema(schema_with = super::schema::goal_title)]
-    pub title: Patch<String>,
+    pub title: Field<String>,
     /// More words about it.
     #[serde(default)]
     #[schema(schema_with = super::schema::description)]
-    pub description: Patch<String>,
+    pub description: Field<String>,
     /// `HH:MM`; null turns the reminder off.
     #[serde(default)]
     #[schema(value_type = Option<String>, pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
-    pub reminder_time: Patch<String>,
+    pub reminder_time: Field<String>,
     /// Who may see it.
     #[serde(default)]
     #[schema(value_type = VisibilityName)]
-    pub visibility: Patch<String>,
+    pub visibility: Field<String>,
 }
 
 /// A goal as its owner sees it.
@@ -187,7 +282,7 @@ pub struct GoalView {
     #[schema(value_type = GoalKindName)]
     pub kind: &'static str,
     /// How often it is due.
-    pub cadence: CadenceBody,
+    pub cadence: CadenceView,
     /// When the reminder comes, in the owner's time zone.
     #[schema(example = "19:30")]
     pub reminder_time: Option<String>,
@@ -209,7 +304,7 @@ impl From<&Goal> for GoalView {
             title: goal.title.as_str().to_owned(),
             description: goal.description.as_ref().map(|d| d.as_str().to_owned()),
             kind: goal.kind.as_str(),
-            cadence: CadenceBody::of(goal.cadence),
+            cadence: CadenceView::from(goal.cadence),
             reminder_time: goal.reminder_time.map(|t| t.format("%H:%M").to_string()),
             visibility: goal.visibility.as_str(),
             started_on: goal.started_on,
@@ -253,43 +348,48 @@ pub fn caller_today(
 }
 
 fn new_goal(
-    body: &CreateGoalRequest,
+    body: CreateGoalRequest,
+    mut errors: FieldErrors,
     member: MemberId,
     today: NaiveDate,
     now: NaiveDateTime,
 ) -> Result<Goal, ApiError> {
-    let mut errors = FieldErrors::new();
-    let title = errors.check("title", GoalTitle::parse(&body.title));
-    let description = match &body.description {
-        Some(raw) => errors.check("description", Text::parse(raw, TextRule::DESCRIPTION)),
-        None => Some(None),
-    };
-    let kind = errors.check("kind", body.kind.parse::<GoalKind>());
-    let cadence = errors
-        .check("cadence", body.cadence.parse())
+    let e = &mut errors;
+    let title = body
+        .title
+        .required_with(e, "title", |raw| GoalTitle::parse(&raw));
+    let description = body
+        .description
+        .optional_with(e, "description", |raw| {
+            Text::parse(&raw, TextRule::DESCRIPTION)
+        })
+        .map(Option::flatten);
+    let kind = body
+        .kind
+        .required_with(e, "kind", |raw| raw.parse::<GoalKind>());
+    let cadence = body
+        .cadence
+        .required(e, "cadence")
+        .and_then(|cadence| cadence.parse(e))
         .and_then(|cadence| match kind {
-            Some(kind) => errors.check("cadence", check_cadence(kind, cadence)),
+            Some(kind) => e.check("cadence", check_cadence(kind, cadence)),
             None => Some(cadence),
         });
-    let reminder_time = match &body.reminder_time {
-        Some(raw) => errors
-            .check("reminder_time", parse::time_of_day(raw))
-            .map(Some),
-        None => Some(None),
-    };
-    let visibility = match &body.visibility {
-        Some(raw) => errors.check("visibility", raw.parse::<Visibility>()),
-        None => Some(Visibility::Private),
-    };
-    let started_on = match &body.started_on {
-        Some(raw) => errors.check(
-            "started_on",
-            parse::date(raw)
+    let reminder_time = body
+        .reminder_time
+        .optional_with(e, "reminder_time", |raw| parse::time_of_day(&raw));
+    let visibility = body
+        .visibility
+        .optional_with(e, "visibility", |raw| raw.parse::<Visibility>())
+        .map(|visibility| visibility.unwrap_or(Visibility::Private));
+    let started_on = body
+        .started_on
+        .optional_with(e, "started_on", |raw| {
+            parse::date(&raw)
                 .map_err(str::to_owned)
-                .and_then(|date| check_start(date, today).map_err(|e| e.to_string())),
-        ),
-        None => Some(today),
-    };
+                .and_then(|date| check_start(date, today).map_err(|e| e.to_string()))
+        })
+        .map(|date| date.unwrap_or(today));
     errors.into_result(|| {
         Some(Goal {
             id: Uuid::now_v7(),
@@ -328,7 +428,10 @@ pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
     key: IdempotencyKey,
-    Fingerprinted { body, fingerprint }: Fingerprinted<CreateGoalRequest>,
+    Fingerprinted {
+        body: Body { body, errors },
+        fingerprint,
+    }: Fingerprinted<CreateGoalRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let now = clock::now();
     let answer = state
@@ -344,7 +447,7 @@ pub async fn create(
                 if let Some(answer) = idempotency::recall(conn, member, &key, &fingerprint, now)? {
                     return Ok(answer);
                 }
-                let goal = new_goal(&body, member, today, now)?;
+                let goal = new_goal(body, errors, member, today, now)?;
                 if goals::count_active(conn, member)? >= MAX_ACTIVE_GOALS as i64 {
                     return Err(ApiError::Conflict(
                         "You have 50 active goals, the most there can be; archive one to make room.",
@@ -460,7 +563,7 @@ pub async fn update(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    Json(body): Json<UpdateGoalRequest>,
+    Body { body, errors }: Body<UpdateGoalRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = goal_id(&id)?;
     let now = clock::now();
@@ -471,7 +574,7 @@ pub async fn update(
                 let member = caller.verify(conn)?;
                 let mut goal = owned(conn, member, id)?;
                 let before = goal.clone();
-                apply(&mut goal, body)?;
+                apply(&mut goal, body, errors)?;
                 // A change to nothing is no change: the row stays as it was.
                 if goal != before {
                     goal.updated_at = now;
@@ -484,23 +587,27 @@ pub async fn update(
     Ok(HttpResponse::Ok().json(GoalView::from(&goal)))
 }
 
-fn apply(goal: &mut Goal, body: UpdateGoalRequest) -> Result<(), ApiError> {
-    let mut errors = FieldErrors::new();
+fn apply(
+    goal: &mut Goal,
+    body: UpdateGoalRequest,
+    mut errors: FieldErrors,
+) -> Result<(), ApiError> {
     let e = &mut errors;
     let title = body
         .title
-        .required(e, "title")
-        .and_then(|raw| e.check("title", GoalTitle::parse(&raw)));
+        .change_with(e, "title", |raw| GoalTitle::parse(&raw));
     let visibility = body
         .visibility
-        .required(e, "visibility")
-        .and_then(|raw| e.check("visibility", raw.parse::<Visibility>()));
+        .change_with(e, "visibility", |raw| raw.parse::<Visibility>());
     let description = body
         .description
-        .nullable(|raw| e.check("description", Text::parse(&raw, TextRule::DESCRIPTION)));
+        .change_nullable_with(e, "description", |raw| {
+            Text::parse(&raw, TextRule::DESCRIPTION)
+        })
+        .map(Option::flatten);
     let reminder_time = body
         .reminder_time
-        .nullable(|raw| e.check("reminder_time", parse::time_of_day(&raw)).map(Some));
+        .change_nullable_with(e, "reminder_time", |raw| parse::time_of_day(&raw));
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }

@@ -1,45 +1,64 @@
 //! The JSON body extractor. Unlike actix's own it answers every failure as
 //! a problem: 415 for another media type, 413 over 64 KiB, 400 for text
-//! that is not JSON, 422 naming the field for JSON of the wrong shape
-//! (a missing or unknown field, a number where text belongs).
+//! that is not JSON, and for JSON of the wrong shape nothing at once: the
+//! body is read field by field (each a [`Field`](super::field::Field)),
+//! fields it does not take and fields given twice are noted, and the
+//! handler adds what its own checks find, so one 422 names every bad field.
 
 use super::error::{ApiError, FieldErrors};
 use crate::digest::sha256_hex;
 use actix_web::{
     FromRequest, HttpMessage, HttpRequest, dev::Payload, error::PayloadError, web::Bytes,
 };
-use serde::de::DeserializeOwned;
-use std::{future::Future, pin::Pin};
+use serde::{
+    Deserialize,
+    de::{DeserializeOwned, MapAccess, Visitor, value::MapDeserializer},
+};
+use serde_json::value::RawValue;
+use std::{
+    any::TypeId,
+    collections::HashMap,
+    future::Future,
+    pin::Pin,
+    sync::{Arc, Mutex, OnceLock, PoisonError},
+};
+use utoipa::PartialSchema;
 
 /// Largest body any endpoint accepts.
 pub const MAX_BODY: usize = 64 * 1024;
 
-/// A request body parsed from JSON.
+/// A request body read from a JSON object, with what was wrong with its
+/// shape so far: the handler goes on checking into the same `errors`.
 #[derive(Debug)]
-pub struct Json<T>(pub T);
+pub struct Body<T> {
+    /// The fields it takes.
+    pub body: T,
+    /// Fields it does not take, or given twice.
+    pub errors: FieldErrors,
+}
 
-impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+impl<T: DeserializeOwned + PartialSchema + 'static> FromRequest for Body<T> {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let body = read(req, payload);
-        Box::pin(async move { parse(&body.await?).map(Json) })
+        Box::pin(async move { parse(&body.await?) })
     }
 }
 
-/// A JSON body and a fingerprint of its content: the same JSON value gives
-/// the same fingerprint whatever its spacing or key order. Used to tell a
+/// A body and a fingerprint of its content: the same JSON value gives the
+/// same fingerprint whatever its spacing or key order. Used to tell a
 /// retried request from another one sent with the same idempotency key.
 #[derive(Debug)]
 pub struct Fingerprinted<T> {
-    /// The parsed body.
-    pub body: T,
+    /// The body, read as [`Body`] reads it.
+    pub body: Body<T>,
     /// SHA-256 of the canonical JSON text, hex.
     pub fingerprint: String,
 }
 
-impl<T: DeserializeOwned + 'static> FromRequest for Fingerprinted<T> {
+impl<T: DeserializeOwned + PartialSchema + 'static> FromRequest for Fingerprinted<T> {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
@@ -48,14 +67,14 @@ impl<T: DeserializeOwned + 'static> FromRequest for Fingerprinted<T> {
         Box::pin(async move {
             let bytes = body.await?;
             let body = parse(&bytes)?;
-            // Parsed fine above, so it is JSON; serde_json's map keeps keys
-            // sorted, which makes the text canonical.
-            let value: serde_json::Value = serde_json::from_slice(&bytes)
-                .map_err(|_| ApiError::internal("a parsed body is not JSON"))?;
-            Ok(Self {
-                body,
-                fingerprint: sha256_hex(value.to_string().as_bytes()),
-            })
+            // serde_json's map keeps keys sorted, which makes the text
+            // canonical. A body it cannot hold (a number out of range) is
+            // refused before any answer is kept, so its raw bytes do.
+            let fingerprint = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+                Ok(value) => sha256_hex(value.to_string().as_bytes()),
+                Err(_) => sha256_hex(&bytes),
+            };
+            Ok(Self { body, fingerprint })
         })
     }
 }
@@ -104,14 +123,12 @@ impl<'de> serde::Deserialize<'de> for WholeNumber {
     }
 }
 
-/// Parses a JSON object, naming the field at fault when its shape is off.
-pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    let not_json = |error: serde_json::Error| {
-        ApiError::BadRequest(format!(
-            "The body is not valid JSON: {}.",
-            strip_position(&error.to_string())
-        ))
-    };
+/// Reads a JSON object into `T`, whose fields are all
+/// [`Field`](super::field::Field)s and so never fail: the fields `T` does
+/// not take, and fields given twice, are noted in the errors instead.
+pub fn parse<T: DeserializeOwned + PartialSchema + 'static>(
+    body: &[u8],
+) -> Result<Body<T>, ApiError> {
     // serde would also read a struct from an array of its fields in order;
     // every body here is an object, and the spec says so.
     if body.iter().find(|byte| !byte.is_ascii_whitespace()) != Some(&b'{') {
@@ -121,81 +138,129 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             "must be a JSON object",
         )));
     }
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        let inner = error.into_inner();
-        match inner.classify() {
-            serde_json::error::Category::Data => {
-                let message = strip_position(&inner.to_string());
-                ApiError::Validation(FieldErrors::one(field_of(&path, &message), message))
-            }
-            _ => not_json(inner),
+    let Entries(entries) = serde_json::from_slice(body).map_err(not_json)?;
+    let takes = fields_of::<T>();
+    let mut errors = FieldErrors::new();
+    let mut seen = Vec::with_capacity(entries.len());
+    for (name, _) in &entries {
+        if seen.contains(&name) {
+            errors.add(name.as_str(), "must be given once");
+        } else if !takes.contains(name) {
+            errors.add(
+                name.as_str(),
+                format!("is not a field here; the fields are {}", takes.join(", ")),
+            );
         }
+        seen.push(name);
+    }
+    let mut given: Vec<(&str, &RawValue)> = Vec::with_capacity(entries.len());
+    for (name, value) in &entries {
+        if takes.contains(name) && !given.iter().any(|(seen, _)| seen == name) {
+            given.push((name, value));
+        }
+    }
+    let body = T::deserialize(MapDeserializer::<_, serde_json::Error>::new(
+        given.into_iter(),
+    ))
+    .map_err(|error| {
+        // Every field is a Field, which reads any JSON: this is a bug.
+        tracing::error!(%error, "a body's fields did not read");
+        ApiError::internal("a request body has a field that is not a Field")
     })?;
-    deserializer.end().map_err(not_json)?;
-    Ok(value)
+    Ok(Body { body, errors })
 }
 
-// serde names a missing or repeated field only in its message, and the
-// path then points at the object that holds it; an unknown field is in both.
-pub fn field_of(path: &str, message: &str) -> String {
-    let named = message.split('`').nth(1).filter(|_| {
-        ["missing field", "unknown field", "duplicate field"]
-            .iter()
-            .any(|kind| message.starts_with(kind))
-    });
-    match (path, named) {
-        (".", Some(field)) => field.to_owned(),
-        (_, Some(field)) if path == field || path.ends_with(&format!(".{field}")) => {
-            path.to_owned()
+/// A 400 for text that is not JSON, saying where, in our words.
+fn not_json(error: serde_json::Error) -> ApiError {
+    ApiError::BadRequest(format!(
+        "The body is not valid JSON (line {}, column {}).",
+        error.line(),
+        error.column()
+    ))
+}
+
+/// The top-level fields of a JSON object in the order sent, each value as
+/// its raw text, repeats kept.
+struct Entries(Vec<(String, Box<RawValue>)>);
+
+impl<'de> Deserialize<'de> for Entries {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EntriesVisitor;
+        impl<'de> Visitor<'de> for EntriesVisitor {
+            type Value = Entries;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Entries(entries))
+            }
         }
-        (_, Some(field)) => format!("{path}.{field}"),
-        (".", None) => "body".to_owned(),
-        (path, None) => path.to_owned(),
+        deserializer.deserialize_map(EntriesVisitor)
     }
 }
 
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(at) => message[..at].to_owned(),
-        None => message.to_owned(),
-    }
+/// The fields `T` takes, as its spec schema names them: the spec and the
+/// server cannot disagree on them. Worked out once per type.
+fn fields_of<T: PartialSchema + 'static>() -> Arc<Vec<String>> {
+    static KNOWN: OnceLock<Mutex<HashMap<TypeId, Arc<Vec<String>>>>> = OnceLock::new();
+    let mut known = KNOWN
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    known
+        .entry(TypeId::of::<T>())
+        .or_insert_with(|| {
+            use utoipa::openapi::{RefOr, schema::Schema};
+            Arc::new(match T::schema() {
+                RefOr::T(Schema::Object(object)) => object.properties.into_keys().collect(),
+                _ => Vec::new(),
+            })
+        })
+        .clone()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde::Deserialize;
+    use crate::http::field::Field;
 
-    #[derive(Debug, Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Deserialize, utoipa::ToSchema)]
     #[allow(dead_code)]
-    struct Body {
-        name: String,
-        count: i64,
+    struct Request {
+        #[serde(default)]
+        #[schema(value_type = String)]
+        name: Field<String>,
+        #[serde(default)]
+        #[schema(value_type = i64)]
+        count: Field<WholeNumber>,
     }
 
-    fn errors(result: Result<Body, ApiError>) -> Vec<String> {
-        match result {
-            Err(ApiError::Validation(errors)) => errors.fields(),
-            other => panic!("expected a validation error, got {other:?}"),
-        }
+    fn read(json: &[u8]) -> Result<Body<Request>, ApiError> {
+        parse(json)
     }
 
     #[test]
-    fn names_the_field_at_fault() {
-        assert_eq!(errors(parse(br#"{"name":"x"}"#)), ["count"]);
-        assert_eq!(
-            errors(parse(br#"{"name":"x","count":1,"extra":2}"#)),
-            ["extra"]
-        );
-        assert_eq!(errors(parse(br#"{"name":"x","count":"one"}"#)), ["count"]);
-        assert_eq!(errors(parse(br#"[1]"#)), ["body"]);
-        assert_eq!(
-            errors(parse(br#"{"name":"x","count":1,"name":"y"}"#)),
-            ["name"]
-        );
+    fn names_fields_it_does_not_take_and_repeats_and_reads_the_rest() {
+        let Body { body, errors } =
+            read(br#"{"name":"x","count":1e400,"extra":2,"name":"y"}"#).expect("read");
+        assert_eq!(errors.fields(), ["extra", "name"]);
+        assert!(matches!(body.name, Field::Value(name) if name == "x"));
+        assert!(matches!(body.count, Field::Invalid));
+        let Body { body, errors } = read(br#"{}"#).expect("read");
+        assert!(errors.is_empty());
+        assert!(matches!(body.name, Field::Absent));
+    }
+
+    #[test]
+    fn only_an_object_is_a_body() {
+        match read(br#"[1]"#) {
+            Err(ApiError::Validation(errors)) => assert_eq!(errors.fields(), ["body"]),
+            other => panic!("expected a validation error, got {other:?}"),
+        }
     }
 
     #[test]
@@ -210,14 +275,17 @@ mod tests {
     }
 
     #[test]
-    fn text_that_is_not_json_is_a_bad_request() {
-        assert!(matches!(
-            parse::<Body>(b"{\"name\":"),
-            Err(ApiError::BadRequest(_))
-        ));
-        assert!(matches!(
-            parse::<Body>(br#"{"name":"x","count":1} {}"#),
-            Err(ApiError::BadRequest(_))
-        ));
+    fn text_that_is_not_json_is_a_bad_request_in_our_words() {
+        for broken in [&b"{\"name\":"[..], br#"{"name":"x","count":1} {}"#] {
+            match read(broken) {
+                Err(ApiError::BadRequest(detail)) => {
+                    assert!(
+                        detail.starts_with("The body is not valid JSON (line 1"),
+                        "{detail}"
+                    )
+                }
+                other => panic!("expected a bad request, got {other:?}"),
+            }
+        }
     }
 }

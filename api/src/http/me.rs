@@ -1,18 +1,19 @@
 //! The caller's own account: profile, export, erasure.
 
-use super::{check_ins::CheckInView, goals::GoalView, progress::MilestoneView};
 use super::{
+    accounts::password_input,
     error::{
         ApiError, FieldErrors, Problem,
         responses::{BadBody, Unauthorized},
     },
     extract::{Caller, ClientIp},
+    field::{Field, set},
     idempotency::KEPT_FOR,
-    json::{Json, WholeNumber},
+    json::{Body, WholeNumber},
     parse,
-    patch::{Patch, set},
-    views::{MemberView, QuietHours, utc},
+    views::{MemberView, QuietHours, QuietHoursBody, utc},
 };
+use super::{check_ins::CheckInView, goals::GoalView, progress::MilestoneView};
 use crate::{
     clock,
     db::{
@@ -38,45 +39,45 @@ pub struct UpdateMeRequest {
     /// The name others see.
     #[serde(default)]
     #[schema(schema_with = super::schema::display_name)]
-    pub display_name: Patch<String>,
+    pub display_name: Field<String>,
     /// An IANA time zone name. Changing it does not rewrite past days.
     #[serde(default)]
     #[schema(value_type = super::schema::TimeZoneName)]
-    pub timezone: Patch<String>,
+    pub timezone: Field<String>,
     /// A few words about themself.
     #[serde(default)]
     #[schema(schema_with = super::schema::bio)]
-    pub bio: Patch<String>,
+    pub bio: Field<String>,
     /// What the member is recovering from; repeats are dropped.
     #[serde(default)]
     #[schema(value_type = Vec<super::schema::RecoveryFocusName>)]
-    pub recovery_focus: Patch<Vec<String>>,
+    pub recovery_focus: Field<Vec<String>>,
     /// A date not in the future (in the member's time zone) and not before
     /// 1900; null clears it.
     #[serde(default)]
     #[schema(value_type = Option<String>, format = Date, example = "2025-03-01")]
-    pub recovery_since: Patch<String>,
+    pub recovery_since: Field<String>,
     /// Whether the member may be suggested as a partner.
     #[serde(default)]
     #[schema(value_type = bool)]
-    pub open_to_partnering: Patch<bool>,
+    pub open_to_partnering: Field<bool>,
     /// 1 to 5.
     #[serde(default)]
     #[schema(value_type = i64, minimum = 1, maximum = 5)]
-    pub max_partners: Patch<WholeNumber>,
+    pub max_partners: Field<WholeNumber>,
     /// Whether the member would mentor a newcomer.
     #[serde(default)]
     #[schema(value_type = bool)]
-    pub willing_to_mentor: Patch<bool>,
+    pub willing_to_mentor: Field<bool>,
     /// Local times between which no pushes are sent; null, or a start equal
     /// to its end, means none.
     #[serde(default)]
     #[schema(value_type = Option<QuietHours>)]
-    pub quiet_hours: Patch<QuietHours>,
+    pub quiet_hours: Field<QuietHoursBody>,
     /// Whether partners may be told of a missed check-in.
     #[serde(default)]
     #[schema(value_type = bool)]
-    pub partner_alerts: Patch<bool>,
+    pub partner_alerts: Field<bool>,
 }
 
 /// The caller's password, to confirm erasure.
@@ -84,8 +85,9 @@ pub struct UpdateMeRequest {
 #[serde(deny_unknown_fields)]
 pub struct DeleteMeRequest {
     /// The account's current password.
-    #[schema(format = Password, max_length = 1024)]
-    pub password: String,
+    #[serde(default)]
+    #[schema(value_type = String, required = true, format = Password, max_length = 1024)]
+    pub password: Field<String>,
 }
 
 /// Everything Tether stores about the caller.
@@ -222,7 +224,7 @@ pub async fn get(state: web::Data<AppState>, caller: Caller) -> Result<HttpRespo
 pub async fn update(
     state: web::Data<AppState>,
     caller: Caller,
-    Json(body): Json<UpdateMeRequest>,
+    Body { body, errors }: Body<UpdateMeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let now = clock::now();
     let member = state
@@ -231,7 +233,7 @@ pub async fn update(
             db::write(conn, |conn| {
                 let mut member = caller.member(conn)?;
                 let before = member.profile.clone();
-                apply(&mut member, body, now.and_utc())?;
+                apply(&mut member, body, errors, now.and_utc())?;
                 // A change to nothing is no change: the row stays as it was.
                 if member.profile != before {
                     member.updated_at = now;
@@ -246,49 +248,57 @@ pub async fn update(
 
 /// Checks every field of the update and applies it, or names every bad
 /// field and changes nothing.
-fn apply(member: &mut Member, body: UpdateMeRequest, now: DateTime<Utc>) -> Result<(), ApiError> {
-    let mut errors = FieldErrors::new();
+fn apply(
+    member: &mut Member,
+    body: UpdateMeRequest,
+    mut errors: FieldErrors,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
     let e = &mut errors;
     let display_name = body
         .display_name
-        .required(e, "display_name")
-        .and_then(|raw| e.check("display_name", DisplayName::parse(&raw)));
+        .change_with(e, "display_name", |raw| DisplayName::parse(&raw));
     let timezone = body
         .timezone
-        .required(e, "timezone")
-        .and_then(|raw| e.check("timezone", TimeZone::parse(&raw)));
+        .change_with(e, "timezone", |raw| TimeZone::parse(&raw));
     let recovery_focus = body
         .recovery_focus
-        .required(e, "recovery_focus")
-        .and_then(|list| {
-            e.check(
-                "recovery_focus",
-                RecoveryFocus::parse_set(list.iter().map(String::as_str)),
-            )
+        .change_with(e, "recovery_focus", |list| {
+            RecoveryFocus::parse_set(list.iter().map(String::as_str))
         });
     let max_partners = body
         .max_partners
-        .required(e, "max_partners")
-        .and_then(|WholeNumber(n)| e.check("max_partners", MaxPartners::parse(n)));
-    let open_to_partnering = body.open_to_partnering.required(e, "open_to_partnering");
-    let willing_to_mentor = body.willing_to_mentor.required(e, "willing_to_mentor");
-    let partner_alerts = body.partner_alerts.required(e, "partner_alerts");
-    let bio = body.bio.nullable(|raw| e.check("bio", Bio::parse(&raw)));
-    let quiet_hours = body.quiet_hours.nullable(|QuietHours { start, end }| {
-        let start = e.check("quiet_hours.start", parse::time_of_day(&start));
-        let end = e.check("quiet_hours.end", parse::time_of_day(&end));
-        start.zip(end).map(|(start, end)| Quiet::new(start, end))
-    });
+        .change_with(e, "max_partners", |WholeNumber(n)| MaxPartners::parse(n));
+    let open_to_partnering = body.open_to_partnering.change(e, "open_to_partnering");
+    let willing_to_mentor = body.willing_to_mentor.change(e, "willing_to_mentor");
+    let partner_alerts = body.partner_alerts.change(e, "partner_alerts");
+    let bio = body
+        .bio
+        .change_nullable_with(e, "bio", |raw| Bio::parse(&raw))
+        .map(Option::flatten);
+    let quiet_hours = body
+        .quiet_hours
+        .change_nullable(e, "quiet_hours")
+        .and_then(|window| match window {
+            None => Some(None),
+            Some(QuietHoursBody { start, end }) => {
+                let start =
+                    start.required_with(e, "quiet_hours.start", |raw| parse::time_of_day(&raw));
+                let end = end.required_with(e, "quiet_hours.end", |raw| parse::time_of_day(&raw));
+                start.zip(end).map(|(start, end)| Quiet::new(start, end))
+            }
+        });
     // "Not in the future" is judged in the time zone the member will have
     // once this update is applied.
     let zone = timezone.unwrap_or(member.profile.timezone);
     let today = now.with_timezone(&zone.tz()).date_naive();
-    let recovery_since = body.recovery_since.nullable(|raw| {
-        let date = parse::date(&raw)
-            .map_err(str::to_owned)
-            .and_then(|date| RecoverySince::parse(date, today).map_err(|error| error.to_string()));
-        e.check("recovery_since", date).map(Some)
-    });
+    let recovery_since = body
+        .recovery_since
+        .change_nullable_with(e, "recovery_since", |raw| {
+            parse::date(&raw).map_err(str::to_owned).and_then(|date| {
+                RecoverySince::parse(date, today).map_err(|error| error.to_string())
+            })
+        });
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
@@ -432,14 +442,12 @@ pub async fn delete(
     state: web::Data<AppState>,
     caller: Caller,
     ClientIp(address): ClientIp,
-    Json(body): Json<DeleteMeRequest>,
+    Body { body, mut errors }: Body<DeleteMeRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if body.password.chars().count() > 1024 {
-        return Err(ApiError::Validation(FieldErrors::one(
-            "password",
-            "must be at most 1024 characters",
-        )));
-    }
+    let password = body
+        .password
+        .required_with(&mut errors, "password", password_input);
+    let password = errors.into_result(|| password)?;
     // A wrong password here is a guess like one at login, and counts so.
     let limits = state.limits;
     let now = clock::now();
@@ -455,7 +463,7 @@ pub async fn delete(
     attempt?;
     if !state
         .hasher
-        .verify(body.password, Some(member.password_hash))
+        .verify(password, Some(member.password_hash))
         .await?
     {
         return Err(ApiError::Forbidden(

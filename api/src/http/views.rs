@@ -1,5 +1,6 @@
 //! Response bodies: what the API shows of stored things.
 
+use super::field::{Expected, Field};
 use crate::db::members::Member;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -51,7 +52,7 @@ pub struct MemberView {
 }
 
 /// A window of local time, `HH:MM` to `HH:MM`; it may cross midnight.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuietHours {
     /// When quiet begins.
@@ -60,6 +61,24 @@ pub struct QuietHours {
     /// When quiet ends.
     #[schema(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "07:00")]
     pub end: String,
+}
+
+/// Quiet hours as a request sends them (the spec shows them as
+/// [`QuietHours`]).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuietHoursBody {
+    /// When quiet begins.
+    #[serde(default)]
+    pub start: Field<String>,
+    /// When quiet ends.
+    #[serde(default)]
+    pub end: Field<String>,
+}
+
+impl Expected for QuietHoursBody {
+    const EXPECTED: &'static str =
+        "must be an object with start and end, such as {\"start\": \"22:00\", \"end\": \"07:00\"}";
 }
 
 impl From<&Member> for MemberView {

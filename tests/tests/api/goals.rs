@@ -112,7 +112,7 @@ async fn create_names_every_bad_field() {
     assert_eq!(
         bad_fields(&body),
         [
-            "cadence",
+            "cadence.times",
             "description",
             "kind",
             "reminder_time",

@@ -265,7 +265,11 @@ async fn delete_needs_the_right_password() {
         .send()
         .await
         .unwrap();
-    assert_eq!(bad_fields(&problem(response, 422).await), ["pass"]);
+    assert_eq!(
+        bad_fields(&problem(response, 422).await),
+        ["pass", "password"],
+        "an unknown field, and the one it was meant to be"
+    );
 }
 
 #[tokio::test]
