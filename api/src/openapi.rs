@@ -39,7 +39,15 @@ use utoipa::{
         check_ins::delete,
         progress::get,
     ),
-    components(schemas(error::Problem, schema::TimeZoneName, schema::RecoveryFocusName, views::QuietHours)),
+    components(schemas(
+        error::Problem,
+        schema::TimeZoneName,
+        schema::RecoveryFocusName,
+        views::QuietHours,
+        goals::GoalView,
+        check_ins::CheckInView,
+    )),
+    servers((url = "/", description = "The server that serves this document")),
     modifiers(&BearerAuth),
     tags(
         (name = "accounts", description = "Registering, signing in and out"),

@@ -12,6 +12,10 @@ pub struct TimeZone(chrono_tz::Tz);
 pub struct TimeZoneError;
 
 impl TimeZone {
+    /// The longest name a zone has (`America/Argentina/ComodRivadavia`
+    /// is 32 characters); a bound for the spec.
+    pub const MAX_NAME_LEN: usize = 64;
+
     /// Parses an IANA name, exactly as the database spells it.
     pub fn parse(raw: &str) -> Result<Self, TimeZoneError> {
         chrono_tz::Tz::from_str(raw)
@@ -85,6 +89,7 @@ mod tests {
     fn every_known_zone_round_trips() {
         for name in TimeZone::all_names() {
             assert_eq!(TimeZone::parse(name).map(TimeZone::name), Ok(name));
+            assert!(name.len() <= TimeZone::MAX_NAME_LEN, "{name}");
         }
     }
 }

@@ -97,6 +97,7 @@ pub struct SessionView {
     post,
     path = "/v1/auth/register",
     tag = "accounts",
+    security(()),
     request_body = RegisterRequest,
     responses(
         (status = 201, description = "Registered and signed in", body = SessionView,
@@ -170,6 +171,7 @@ pub async fn register(
     post,
     path = "/v1/auth/login",
     tag = "accounts",
+    security(()),
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in", body = SessionView),
@@ -247,6 +249,7 @@ pub async fn login(
     post,
     path = "/v1/auth/refresh",
     tag = "accounts",
+    security(()),
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "A new access and refresh token", body = SessionView),
@@ -297,6 +300,7 @@ pub async fn refresh(
     post,
     path = "/v1/auth/logout",
     tag = "accounts",
+    security(()),
     request_body = RefreshRequest,
     responses(
         (status = 204, description = "Signed out (also when the token was unknown or spent)"),

@@ -63,10 +63,12 @@ pub struct CheckInView {
     #[schema(value_type = CheckInStatusName)]
     pub status: &'static str,
     /// The member's note.
+    #[schema(required = true)]
     pub note: Option<String>,
     /// Whether partners may read the note.
     pub note_shared: bool,
     /// How the member felt, 1 to 5.
+    #[schema(required = true)]
     pub mood: Option<u8>,
     /// When it was first recorded.
     pub created_at: DateTime<Utc>,

@@ -277,6 +277,7 @@ pub struct GoalView {
     /// Its title.
     pub title: String,
     /// More words, if any.
+    #[schema(required = true)]
     pub description: Option<String>,
     /// Build or quit.
     #[schema(value_type = GoalKindName)]
@@ -284,7 +285,7 @@ pub struct GoalView {
     /// How often it is due.
     pub cadence: CadenceView,
     /// When the reminder comes, in the owner's time zone.
-    #[schema(example = "19:30")]
+    #[schema(required = true, example = "19:30")]
     pub reminder_time: Option<String>,
     /// Who may see it.
     #[schema(value_type = VisibilityName)]
@@ -419,7 +420,10 @@ fn new_goal(
     request_body = CreateGoalRequest,
     responses(
         (status = 201, description = "Created (or, for a repeated Idempotency-Key, created before)", body = GoalView,
-            headers(("Location" = String, description = "The new goal"))),
+            headers(
+                ("Location" = String, description = "The new goal"),
+                ("Idempotent-Replayed" = String, description = "`true` when this is the answer kept for a repeated Idempotency-Key"),
+            )),
         (status = 409, description = "The member has 50 active goals, or keeps 1,000 archived ones, already", body = Problem, content_type = "application/problem+json"),
         BadBody, Unauthorized,
     )

@@ -20,6 +20,7 @@ pub struct Status {
     get,
     path = "/v1/health",
     tag = "health",
+    security(()),
     responses((status = 200, description = "Alive", body = Status))
 )]
 pub async fn health() -> HttpResponse {
@@ -32,6 +33,7 @@ pub async fn health() -> HttpResponse {
     get,
     path = "/v1/ready",
     tag = "health",
+    security(()),
     responses(
         (status = 200, description = "Ready", body = Status),
         (status = 503, description = "The database does not answer", body = Problem, content_type = "application/problem+json"),

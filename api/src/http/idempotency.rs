@@ -60,6 +60,7 @@ pub struct IdempotencyHeader {
     /// creating twice (kept for 24 hours). A UUID per new thing is right.
     #[param(
         rename = "Idempotency-Key",
+        nullable = false,
         min_length = 1,
         max_length = 255,
         pattern = r"^[\x21-\x7E]+$"

@@ -122,6 +122,7 @@ pub struct IdempotencyExport {
     /// The status of the answer.
     pub status: i32,
     /// Its `Location`, if any.
+    #[schema(required = true)]
     pub location: Option<String>,
     /// Its body.
     #[schema(value_type = Object)]
@@ -137,6 +138,7 @@ pub struct GoalExport {
     #[serde(flatten)]
     pub goal: GoalView,
     /// When its owner archived it, if they did.
+    #[schema(required = true)]
     pub archived_at: Option<DateTime<Utc>>,
 }
 
@@ -172,6 +174,7 @@ pub struct SessionExport {
     /// When its newest refresh token expires.
     pub expires_at: DateTime<Utc>,
     /// When it was ended (sign-out, or a refresh token used twice).
+    #[schema(required = true)]
     pub revoked_at: Option<DateTime<Utc>>,
     /// Its refresh tokens, oldest first (stored only as hashes, which are
     /// left out).
@@ -188,6 +191,7 @@ pub struct RefreshTokenExport {
     /// When it stops working.
     pub expires_at: DateTime<Utc>,
     /// When it was exchanged for the next one.
+    #[schema(required = true)]
     pub spent_at: Option<DateTime<Utc>>,
 }
 

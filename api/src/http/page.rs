@@ -11,9 +11,19 @@ use utoipa::ToSchema;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Page<T> {
     /// This page's items.
+    #[schema(schema_with = items_of::<T>)]
     pub items: Vec<T>,
     /// Pass as `cursor` for the next page; `null` on the last page.
+    #[schema(required = true)]
     pub next_cursor: Option<String>,
+}
+
+/// A page's items as a list of references to the item's own schema, which
+/// utoipa would otherwise copy into every page.
+fn items_of<T: ToSchema>() -> utoipa::openapi::schema::ArrayBuilder {
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(utoipa::openapi::Ref::from_schema_name(T::name()))
+        .description(Some("This page's items."))
 }
 
 /// Items per page when the client does not say.

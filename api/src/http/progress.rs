@@ -70,6 +70,7 @@ pub struct ProgressView {
     /// Share of due periods kept (rest days not counted).
     pub completion: CompletionView,
     /// Quit goals only.
+    #[schema(required = true)]
     pub quit: Option<QuitView>,
     /// Milestones reached, each recorded once, in the order reached.
     pub milestones: Vec<MilestoneView>,
@@ -81,13 +82,13 @@ pub struct ProgressView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CompletionView {
     /// Over the last 7 days.
-    #[schema(minimum = 0, maximum = 1)]
+    #[schema(required = true, minimum = 0, maximum = 1)]
     pub last_7_days: Option<f64>,
     /// Over the last 30 days.
-    #[schema(minimum = 0, maximum = 1)]
+    #[schema(required = true, minimum = 0, maximum = 1)]
     pub last_30_days: Option<f64>,
     /// Over the last 90 days.
-    #[schema(minimum = 0, maximum = 1)]
+    #[schema(required = true, minimum = 0, maximum = 1)]
     pub last_90_days: Option<f64>,
 }
 
@@ -97,6 +98,7 @@ pub struct QuitView {
     /// Days since the start without a slip (today once checked in).
     pub days_kept: u32,
     /// Days since the last slip; null when there was none.
+    #[schema(required = true)]
     pub days_since_last_slip: Option<u32>,
     /// Slips recorded.
     pub slips: u32,

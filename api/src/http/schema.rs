@@ -46,11 +46,35 @@ macro_rules! names {
     };
 }
 
-names!(
-    /// An IANA time zone name.
-    TimeZoneName, "TimeZoneName", "An IANA time zone name, such as Europe/Berlin.",
-    TimeZone::all_names()
-);
+/// An IANA time zone name. A string the server checks, not an enum: the
+/// list changes with every tzdata release, and hundreds of values make
+/// generated clients trip over names such as `GMT0` and `GMT+0`.
+#[derive(Debug)]
+pub struct TimeZoneName;
+
+impl utoipa::PartialSchema for TimeZoneName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(
+                "An IANA time zone name, such as Europe/Berlin or America/New_York \
+                 (the tz database's names, as the server's copy of it knows them).",
+            ))
+            .examples(["Europe/Berlin"])
+            .format(Some(utoipa::openapi::SchemaFormat::Custom(
+                "iana-time-zone".into(),
+            )))
+            .min_length(Some(1))
+            .max_length(Some(TimeZone::MAX_NAME_LEN))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for TimeZoneName {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("TimeZoneName")
+    }
+}
 names!(
     /// What a member is recovering from.
     RecoveryFocusName, "RecoveryFocus", "What a member is recovering from.",
@@ -59,7 +83,7 @@ names!(
 names!(
     /// Build or quit.
     GoalKindName, "GoalKind",
-    "build: do something (go to a meeting, walk); quit: keep away from something (alcohol, gambling).",
+    "build: do something (go to a meeting, walk); quit: keep away from something (alcohol, gambling). A quit goal is daily: every day without a slip is kept.",
     GoalKind::ALL.iter().map(|kind| kind.as_str())
 );
 names!(

@@ -28,11 +28,13 @@ pub struct MemberView {
     #[schema(example = "Europe/Berlin")]
     pub timezone: String,
     /// A few words about themself.
+    #[schema(required = true)]
     pub bio: Option<String>,
     /// What they are recovering from.
     #[schema(value_type = Vec<super::schema::RecoveryFocusName>)]
     pub recovery_focus: Vec<String>,
     /// When their recovery began.
+    #[schema(required = true)]
     pub recovery_since: Option<NaiveDate>,
     /// Whether they may be suggested as a partner.
     pub open_to_partnering: bool,
@@ -42,6 +44,7 @@ pub struct MemberView {
     /// Whether they would mentor a newcomer.
     pub willing_to_mentor: bool,
     /// When they get no pushes, in their time zone.
+    #[schema(required = true)]
     pub quiet_hours: Option<QuietHours>,
     /// Whether partners may be told of a missed check-in.
     pub partner_alerts: bool,

@@ -29,7 +29,11 @@ fn every_operation_documents_its_errors() {
                 "operationId {id} is used twice"
             );
             let responses = operation["responses"].as_object().unwrap();
-            let secured = operation.get("security").is_some();
+            // Public operations say so with an empty requirement (`[{}]`).
+            let secured = operation["security"].as_array().is_some_and(|all| {
+                all.iter()
+                    .any(|requirement| requirement.as_object().is_some_and(|r| !r.is_empty()))
+            });
             let has_body = operation.get("requestBody").is_some();
             if path != "/v1/health" {
                 assert!(
@@ -52,6 +56,91 @@ fn every_operation_documents_its_errors() {
             }
         }
     }
+}
+
+/// The schemas `value` refers to, by name.
+fn refs(value: &serde_json::Value, found: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(serde_json::Value::String(reference)) = map.get("$ref") {
+                found.push(
+                    reference
+                        .trim_start_matches("#/components/schemas/")
+                        .to_owned(),
+                );
+            }
+            map.values().for_each(|v| refs(v, found));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| refs(v, found)),
+        _ => {}
+    }
+}
+
+/// Generated clients type a field that is not `required` as maybe absent:
+/// every field the server always sends is required (and nullable where it
+/// may be null). Only a problem's `errors` is left out when there are none.
+#[test]
+fn every_field_the_server_always_sends_is_required() {
+    let spec: serde_json::Value =
+        serde_json::from_str(&tether_api::openapi::spec_json().unwrap()).unwrap();
+    let schemas = &spec["components"]["schemas"];
+    let mut pending = Vec::new();
+    for item in spec["paths"].as_object().unwrap().values() {
+        for operation in item.as_object().unwrap().values() {
+            refs(&operation["responses"], &mut pending);
+        }
+    }
+    let mut checked = std::collections::BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        if !checked.insert(name.clone()) {
+            continue;
+        }
+        let schema = &schemas[&name];
+        refs(schema, &mut pending);
+        let Some(properties) = schema["properties"].as_object() else {
+            continue;
+        };
+        let required: Vec<&str> = schema["required"]
+            .as_array()
+            .map(|r| r.iter().filter_map(|v| v.as_str()).collect())
+            .unwrap_or_default();
+        for property in properties.keys() {
+            if (name.as_str(), property.as_str()) == ("Problem", "errors") {
+                continue;
+            }
+            assert!(
+                required.contains(&property.as_str()),
+                "{name}.{property} is always sent but not required"
+            );
+        }
+    }
+    assert!(
+        checked.contains("GoalView") && checked.contains("ExportView"),
+        "{checked:?}"
+    );
+}
+
+/// An enum of hundreds of values goes stale with its source and gives
+/// generators names to trip over (`GMT0`, `GMT+0`): open sets are strings.
+#[test]
+fn no_enum_is_an_open_set() {
+    fn walk(value: &serde_json::Value, path: &str) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(values) = map.get("enum").and_then(|e| e.as_array()) {
+                    assert!(values.len() <= 20, "{path} lists {} values", values.len());
+                }
+                for (key, v) in map {
+                    walk(v, &format!("{path}/{key}"));
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, path)),
+            _ => {}
+        }
+    }
+    let spec: serde_json::Value =
+        serde_json::from_str(&tether_api::openapi::spec_json().unwrap()).unwrap();
+    walk(&spec, "");
 }
 
 mod patterns {
