@@ -72,7 +72,7 @@ pub fn start(config: &Config) -> Result<Running, StartError> {
         tokens: AccessTokens::new(&secret, config.access_token_ttl),
         hasher: Hasher::default(),
         refresh_ttl: config.refresh_token_ttl,
-        limits: Limits::new(config),
+        limits: Limits::new(config, &secret),
     });
     let spec = openapi::spec();
     let server = HttpServer::new(move || {

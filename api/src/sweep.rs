@@ -2,7 +2,8 @@
 //! needs any more, so that no table grows without bound:
 //!
 //! - sessions that have expired or were ended, with their refresh tokens
-//!   (spent ones included: a token of a dead session is refused anyway);
+//!   (spent ones included: a token of a dead session is refused anyway),
+//!   and refresh tokens past their own expiry in live ones;
 //! - answers kept for idempotency keys after their 24 hours (they are no
 //!   longer replayed or exported from the moment they expire);
 //! - counted sign-in attempts that no limit's window reaches.
@@ -26,6 +27,8 @@ const ATTEMPTS_KEPT_FOR: TimeDelta = TimeDelta::hours(1);
 pub struct Swept {
     /// Sessions, with their refresh tokens.
     pub sessions: usize,
+    /// Expired refresh tokens of live sessions.
+    pub refresh_tokens: usize,
     /// Kept idempotent answers.
     pub answers: usize,
     /// Counted sign-in attempts.
@@ -34,8 +37,10 @@ pub struct Swept {
 
 /// Sweeps once, as of `now`.
 pub fn once(conn: &mut DbConn, now: NaiveDateTime) -> Result<Swept, DbError> {
+    let (sessions, refresh_tokens) = sessions::purge(conn, now)?;
     Ok(Swept {
-        sessions: sessions::purge(conn, now)?,
+        sessions,
+        refresh_tokens,
         answers: idempotency::purge(conn, now - KEPT_FOR)?,
         attempts: throttles::purge(conn, now - ATTEMPTS_KEPT_FOR)?,
     })

@@ -66,6 +66,11 @@ impl Email {
         Ok(Self(format!("{local}@{domain}")))
     }
 
+    /// An address as storage holds it: canonical when it was written.
+    pub fn stored(address: String) -> Self {
+        Self(address)
+    }
+
     /// The canonical address.
     pub fn as_str(&self) -> &str {
         &self.0

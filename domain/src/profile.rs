@@ -178,6 +178,11 @@ impl Bio {
         Ok(Text::parse(raw, Self::RULE)?.map(Self))
     }
 
+    /// The text as storage holds it (see [`Text::stored`]).
+    pub fn stored(text: String) -> Self {
+        Self(Text::stored(text))
+    }
+
     /// The text.
     pub fn as_str(&self) -> &str {
         self.0.as_str()

@@ -238,6 +238,13 @@ impl Text {
         Ok(Some(Self(kept.to_owned())))
     }
 
+    /// Text as storage holds it. It passed its rule when it was written;
+    /// a rule tightened since must not turn what a member wrote into an
+    /// error on the way out (they could then neither read nor fix it).
+    pub fn stored(text: String) -> Self {
+        Self(text)
+    }
+
     /// Like [`Text::parse`], for a field that must not be empty.
     pub fn required(raw: &str, rule: TextRule) -> Result<Self, TextError> {
         Self::parse(raw, rule)?.ok_or(TextError::Empty)
@@ -269,6 +276,11 @@ macro_rules! required_text {
             /// Trims the input and checks what is left against the rule.
             pub fn parse(raw: &str) -> Result<Self, $crate::text::TextError> {
                 $crate::text::Text::required(raw, Self::RULE).map(Self)
+            }
+
+            /// The text as storage holds it (see [`Text::stored`]).
+            pub fn stored(text: String) -> Self {
+                Self($crate::text::Text::stored(text))
             }
 
             /// The text.

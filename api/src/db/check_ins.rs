@@ -6,7 +6,7 @@ use super::{
 };
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::{prelude::*, upsert::excluded};
-use tether_domain::{CheckInStatus, MemberId, Mood, Text, TextRule};
+use tether_domain::{CheckInStatus, MemberId, Mood, Text};
 use uuid::Uuid;
 
 /// A check-in as stored, parsed back into domain types.
@@ -72,13 +72,7 @@ impl TryFrom<CheckInRow> for CheckIn {
             goal_id: Uuid::parse_str(&row.goal_id).map_err(|_| corrupt("goal_id"))?,
             day: row.day,
             status: row.status.parse().map_err(|_| corrupt("status"))?,
-            note: row
-                .note
-                .as_deref()
-                .map(|note| Text::parse(note, TextRule::NOTE))
-                .transpose()
-                .map_err(|_| corrupt("note"))?
-                .flatten(),
+            note: row.note.map(Text::stored),
             note_shared: row.note_shared,
             mood: row
                 .mood

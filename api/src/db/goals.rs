@@ -3,9 +3,7 @@
 use super::{DbConn, DbError, schema::goals};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
-use tether_domain::{
-    Cadence, GoalKind, GoalTitle, MemberId, Text, TextRule, Visibility, progress::Schedule,
-};
+use tether_domain::{Cadence, GoalKind, GoalTitle, MemberId, Text, Visibility, progress::Schedule};
 use uuid::Uuid;
 
 /// A goal as stored, parsed back into domain types.
@@ -115,14 +113,8 @@ impl TryFrom<GoalRow> for Goal {
             member_id: Uuid::parse_str(&row.member_id)
                 .map(MemberId::from_uuid)
                 .map_err(|_| corrupt("member_id"))?,
-            title: GoalTitle::parse(&row.title).map_err(|_| corrupt("title"))?,
-            description: row
-                .description
-                .as_deref()
-                .map(|d| Text::parse(d, TextRule::DESCRIPTION))
-                .transpose()
-                .map_err(|_| corrupt("description"))?
-                .flatten(),
+            title: GoalTitle::stored(row.title),
+            description: row.description.map(Text::stored),
             kind: row.kind.parse().map_err(|_| corrupt("kind"))?,
             cadence,
             reminder_time: row

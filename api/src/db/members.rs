@@ -103,16 +103,9 @@ impl TryFrom<MemberRow> for Member {
             _ => None,
         };
         let profile = Profile {
-            display_name: DisplayName::parse(&row.display_name)
-                .map_err(|_| corrupt("display_name"))?,
+            display_name: DisplayName::stored(row.display_name),
             timezone: TimeZone::parse(&row.timezone).map_err(|_| corrupt("timezone"))?,
-            bio: row
-                .bio
-                .as_deref()
-                .map(Bio::parse)
-                .transpose()
-                .map_err(|_| corrupt("bio"))?
-                .flatten(),
+            bio: row.bio.map(Bio::stored),
             recovery_focus: RecoveryFocus::parse_set(
                 row.recovery_focus.split(',').filter(|s| !s.is_empty()),
             )
@@ -135,7 +128,7 @@ impl TryFrom<MemberRow> for Member {
             id: Uuid::parse_str(&row.id)
                 .map(MemberId::from_uuid)
                 .map_err(|_| corrupt("id"))?,
-            email: Email::parse(&row.email).map_err(|_| corrupt("email"))?,
+            email: Email::stored(row.email),
             password_hash: row.password_hash,
             profile,
             created_at: row.created_at,

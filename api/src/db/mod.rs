@@ -241,14 +241,19 @@ fn keep_private(path: &Path) -> std::io::Result<()> {
 
 /// Runs `work` in a write transaction: `BEGIN IMMEDIATE` on SQLite, so the
 /// write lock is taken up front (a deferred transaction that reads and then
-/// writes fails at once under concurrency, whatever the busy timeout).
+/// writes fails at once under concurrency, whatever the busy timeout); READ
+/// COMMITTED on PostgreSQL whatever the server's default, because the locks
+/// taken in it (a member's row, a throttle key) guard reads that must see
+/// what the lock's last holder committed.
 pub fn write<T, E, F>(conn: &mut DbConn, work: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConn) -> Result<T, E>,
     E: From<DbError>,
 {
     match conn {
-        DbConn::Postgres(c) => AnsiTransactionManager::begin_transaction(c),
+        DbConn::Postgres(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN ISOLATION LEVEL READ COMMITTED")
+        }
         DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE"),
     }
     .map_err(DbError::from)?;

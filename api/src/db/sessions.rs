@@ -174,23 +174,20 @@ pub fn rotate(
     })
 }
 
-/// Ends the session the token belongs to; false when the token is unknown.
-pub fn revoke(
-    conn: &mut DbConn,
-    presented_hash: &str,
-    now: NaiveDateTime,
-) -> Result<bool, DbError> {
-    write(conn, |conn| {
-        let session = refresh_tokens::table
-            .filter(refresh_tokens::token_hash.eq(presented_hash))
-            .select(refresh_tokens::session_id)
-            .first::<String>(conn)
-            .optional()?;
-        match session {
-            Some(session) => revoke_session(conn, &session, now).map(|_| true),
-            None => Ok(false),
-        }
-    })
+/// Ends the session the token belongs to, if it is known: one statement,
+/// so an unknown token costs no write transaction.
+pub fn revoke(conn: &mut DbConn, presented_hash: &str, now: NaiveDateTime) -> Result<(), DbError> {
+    let session = refresh_tokens::table
+        .filter(refresh_tokens::token_hash.eq(presented_hash))
+        .select(refresh_tokens::session_id);
+    diesel::update(
+        sessions::table
+            .filter(sessions::id.eq_any(session))
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(now))
+    .execute(conn)?;
+    Ok(())
 }
 
 fn revoke_session(conn: &mut DbConn, session: &str, now: NaiveDateTime) -> Result<(), DbError> {
@@ -224,16 +221,21 @@ pub fn is_live(
 
 /// Deletes the sessions that can no longer be used (expired or ended), and
 /// with them their refresh tokens, spent ones included: a token of a dead
-/// session is refused all the same.
-pub fn purge(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, DbError> {
-    Ok(diesel::delete(
+/// session is refused all the same. In live sessions it deletes refresh
+/// tokens past their own expiry: such a token is refused before it could
+/// count as reused, so it serves nothing. Returns (sessions, tokens).
+pub fn purge(conn: &mut DbConn, now: NaiveDateTime) -> Result<(usize, usize), DbError> {
+    let sessions = diesel::delete(
         sessions::table.filter(
             sessions::expires_at
                 .le(now)
                 .or(sessions::revoked_at.is_not_null()),
         ),
     )
-    .execute(conn)?)
+    .execute(conn)?;
+    let tokens = diesel::delete(refresh_tokens::table.filter(refresh_tokens::expires_at.le(now)))
+        .execute(conn)?;
+    Ok((sessions, tokens))
 }
 
 /// Every session of the member with its refresh tokens, oldest first, for

@@ -10,7 +10,7 @@
 
 use super::{DbConn, DbError, schema::throttle_events, write};
 use chrono::{NaiveDateTime, TimeDelta};
-use diesel::{dsl::min, prelude::*, sql_types::Text};
+use diesel::{dsl::min, prelude::*, sql_types::BigInt};
 use tether_domain::MemberId;
 use uuid::Uuid;
 
@@ -49,11 +49,11 @@ pub fn take(
     write(conn, |conn| {
         // In one order, so two requests locking the same keys cannot
         // deadlock.
-        let mut keys: Vec<&str> = limits.iter().map(|limit| limit.key.as_str()).collect();
-        keys.sort_unstable();
-        keys.dedup();
-        for key in keys {
-            lock(conn, key)?;
+        let mut locks: Vec<i64> = limits.iter().map(|limit| lock_id(&limit.key)).collect();
+        locks.sort_unstable();
+        locks.dedup();
+        for id in locks {
+            lock(conn, id)?;
         }
         let mut wait = None;
         for limit in limits {
@@ -90,10 +90,19 @@ pub fn take(
     })
 }
 
-fn lock(conn: &mut DbConn, key: &str) -> Result<(), DbError> {
+/// The advisory lock of a key: its first 64 bits (keys are hex hashes).
+fn lock_id(key: &str) -> i64 {
+    key.get(..16)
+        .and_then(|prefix| u64::from_str_radix(prefix, 16).ok())
+        .map_or(0, |bits| i64::from_ne_bytes(bits.to_ne_bytes()))
+}
+
+/// Holds the key's lock until the transaction ends: an advisory lock on
+/// PostgreSQL; on SQLite the write transaction holds the one write lock.
+fn lock(conn: &mut DbConn, id: i64) -> Result<(), DbError> {
     if let DbConn::Postgres(c) = conn {
-        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-            .bind::<Text, _>(key)
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+            .bind::<BigInt, _>(id)
             .execute(c)?;
     }
     Ok(())

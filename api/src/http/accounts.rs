@@ -5,7 +5,6 @@ use super::{
     extract::ClientIp,
     field::Field,
     json::Body,
-    throttle::account_address_key,
     views::MemberView,
 };
 use crate::{
@@ -226,7 +225,7 @@ pub async fn login(
     let now = clock::now();
     let expires_at = now + state.refresh_ttl;
     let id = member.id;
-    let cleared = account_address_key(&email, address);
+    let cleared = state.limits.account_address_key(&email, address);
     let session_id = state
         .db
         .run(move |conn| {
@@ -304,13 +303,17 @@ pub async fn refresh(
     request_body = RefreshRequest,
     responses(
         (status = 204, description = "Signed out (also when the token was unknown or spent)"),
+        (status = 429, description = "Too many calls from this address", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
         BadBody,
     )
 )]
 pub async fn logout(
     state: web::Data<AppState>,
+    ip: ClientIp,
     body: Body<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    throttle_client(&state, ip).await?;
     let presented = presented_token(body)?;
     let now = clock::now();
     // Signing out twice, or with a token that is gone, still leaves the

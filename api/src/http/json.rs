@@ -27,6 +27,10 @@ use utoipa::PartialSchema;
 /// Largest body any endpoint accepts.
 pub const MAX_BODY: usize = 64 * 1024;
 
+/// Most fields a body may have at its top level: more than any request
+/// takes, few enough that naming each stray one stays cheap.
+const MAX_FIELDS: usize = 32;
+
 /// A request body read from a JSON object, with what was wrong with its
 /// shape so far: the handler goes on checking into the same `errors`.
 #[derive(Debug)]
@@ -140,23 +144,31 @@ pub fn parse<T: DeserializeOwned + PartialSchema + 'static>(
     }
     let Entries(entries) = serde_json::from_slice(body).map_err(not_json)?;
     let takes = fields_of::<T>();
+    // A body of thousands of made-up fields is not a mistake to list one by
+    // one: the answer, and the work, stay small.
+    if entries.len() > MAX_FIELDS {
+        return Err(ApiError::Validation(FieldErrors::one(
+            "body",
+            format!(
+                "has {} fields; this request takes {}: {}",
+                entries.len(),
+                takes.len(),
+                takes.join(", ")
+            ),
+        )));
+    }
     let mut errors = FieldErrors::new();
-    let mut seen = Vec::with_capacity(entries.len());
-    for (name, _) in &entries {
-        if seen.contains(&name) {
+    let mut given: Vec<(&str, &RawValue)> = Vec::with_capacity(entries.len());
+    for (name, value) in &entries {
+        if given.iter().any(|(seen, _)| seen == name) {
             errors.add(name.as_str(), "must be given once");
-        } else if !takes.contains(name) {
+        } else if takes.contains(name) {
+            given.push((name, value));
+        } else {
             errors.add(
                 name.as_str(),
                 format!("is not a field here; the fields are {}", takes.join(", ")),
             );
-        }
-        seen.push(name);
-    }
-    let mut given: Vec<(&str, &RawValue)> = Vec::with_capacity(entries.len());
-    for (name, value) in &entries {
-        if takes.contains(name) && !given.iter().any(|(seen, _)| seen == name) {
-            given.push((name, value));
         }
     }
     let body = T::deserialize(MapDeserializer::<_, serde_json::Error>::new(
@@ -253,6 +265,16 @@ mod tests {
         let Body { body, errors } = read(br#"{}"#).expect("read");
         assert!(errors.is_empty());
         assert!(matches!(body.name, Field::Absent));
+    }
+
+    #[test]
+    fn thousands_of_stray_fields_get_one_short_answer() {
+        let fields: Vec<String> = (0..5_000).map(|i| format!("\"f{i}\":0")).collect();
+        let body = format!("{{{}}}", fields.join(","));
+        match read(body.as_bytes()) {
+            Err(ApiError::Validation(errors)) => assert_eq!(errors.fields(), ["body"]),
+            other => panic!("expected one validation error, got {other:?}"),
+        }
     }
 
     #[test]

@@ -475,7 +475,16 @@ pub async fn delete(
         ));
     }
     let id = member.id;
-    state.db.run(move |conn| members::delete(conn, id)).await?;
+    state
+        .db
+        .run(move |conn| {
+            // The session may have ended while the password was hashed.
+            db::write(conn, |conn| {
+                caller.verify(conn)?;
+                Ok::<_, ApiError>(members::delete(conn, id)?)
+            })
+        })
+        .await?;
     tracing::info!("a member erased their account");
     Ok(HttpResponse::NoContent().finish())
 }

@@ -20,37 +20,55 @@
 use crate::{
     config::Config,
     db::throttles::{Limit, Wait},
-    digest::sha256_hex,
 };
 use chrono::TimeDelta;
+use sha2::{Digest, Sha256};
 use std::net::IpAddr;
 use tether_domain::{Email, MemberId};
 
 /// The window for wrong passwords.
 const PASSWORD_WINDOW: TimeDelta = TimeDelta::minutes(15);
 
-/// The configured limits.
-#[derive(Debug, Clone, Copy)]
+/// The configured limits, and the key their counts are hashed with.
+#[derive(Clone, Copy)]
 pub struct Limits {
     auth_rate: u32,
     login_failures: u32,
     account_failures: u32,
+    /// Mixed into every hashed key, so that a copy of the table cannot be
+    /// reversed by hashing every address or a list of emails. Derived from
+    /// the signing key, which every process of a deployment shares.
+    pepper: [u8; 32],
+}
+
+impl std::fmt::Debug for Limits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Limits")
+            .field("auth_rate", &self.auth_rate)
+            .field("login_failures", &self.login_failures)
+            .field("account_failures", &self.account_failures)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Limits {
-    /// The limits a configuration sets.
-    pub fn new(config: &Config) -> Self {
+    /// The limits a configuration sets, keyed from `secret`.
+    pub fn new(config: &Config, secret: &[u8]) -> Self {
+        let mut pepper = Sha256::new();
+        pepper.update(b"tether throttle keys\0");
+        pepper.update(secret);
         Self {
             auth_rate: config.auth_rate.get(),
             login_failures: config.login_failures.get(),
             account_failures: config.account_failures.get(),
+            pepper: pepper.finalize().into(),
         }
     }
 
-    /// Register, login and refresh calls from one client address.
+    /// Register, login, refresh and logout calls from one client address.
     pub fn client(&self, ip: IpAddr) -> Limit {
         Limit {
-            key: key("client", &ip.to_string()),
+            key: self.key("client", &client(ip)),
             member: None,
             max: self.auth_rate,
             window: TimeDelta::minutes(1),
@@ -63,35 +81,77 @@ impl Limits {
     pub fn password(&self, email: &Email, member: Option<MemberId>, ip: IpAddr) -> [Limit; 2] {
         [
             Limit {
-                key: account_address_key(email, ip),
+                key: self.account_address_key(email, ip),
                 member: None,
                 max: self.login_failures,
                 window: PASSWORD_WINDOW,
             },
             Limit {
-                key: key("account", email.as_str()),
+                key: self.key("account", email.as_str()),
                 member,
                 max: self.account_failures,
                 window: PASSWORD_WINDOW,
             },
         ]
     }
+
+    /// The key of wrong passwords on an account from one address: cleared
+    /// by a right one from there.
+    pub fn account_address_key(&self, email: &Email, ip: IpAddr) -> String {
+        self.key("account-address", &format!("{email} {}", client(ip)))
+    }
+
+    /// What is stored for a counted thing: a keyed hash, so the table holds
+    /// no address and no email.
+    fn key(&self, scope: &str, value: &str) -> String {
+        let mut hash = Sha256::new();
+        hash.update(self.pepper);
+        hash.update(scope.as_bytes());
+        hash.update(b":");
+        hash.update(value.as_bytes());
+        hash.finalize()
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect()
+    }
 }
 
-/// The key of wrong passwords on an account from one address: cleared by a
-/// right one from there.
-pub fn account_address_key(email: &Email, ip: IpAddr) -> String {
-    key("account-address", &format!("{email} {ip}"))
-}
-
-/// What is stored for a counted thing: its hash, so the table holds no
-/// address and no email.
-fn key(scope: &str, value: &str) -> String {
-    sha256_hex(format!("{scope}:{value}").as_bytes())
+/// The client a limit counts: an IPv4 address, or an IPv6 /64, which one
+/// subscriber usually holds whole (counting single IPv6 addresses would let
+/// one client count as billions).
+fn client(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let [a, b, c, d, ..] = v6.segments();
+                format!("{a:x}:{b:x}:{c:x}:{d:x}::/64")
+            }
+        },
+    }
 }
 
 impl From<Wait> for super::error::ApiError {
     fn from(Wait(retry_after): Wait) -> Self {
         Self::TooManyRequests { retry_after }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ipv6_client_is_its_64_prefix() {
+        let ip = |raw: &str| raw.parse::<IpAddr>().expect("an address");
+        assert_eq!(client(ip("2001:db8:1:2:aaaa::1")), "2001:db8:1:2::/64");
+        assert_eq!(
+            client(ip("2001:db8:1:2:bbbb::9")),
+            client(ip("2001:db8:1:2:aaaa::1"))
+        );
+        assert_ne!(client(ip("2001:db8:1:3::1")), client(ip("2001:db8:1:2::1")));
+        assert_eq!(client(ip("::ffff:192.0.2.7")), "192.0.2.7");
+        assert_eq!(client(ip("192.0.2.7")), "192.0.2.7");
     }
 }

@@ -172,7 +172,7 @@ async fn too_many_calls_from_one_address_get_429() {
             .unwrap();
         assert_eq!(response.status(), 401);
     }
-    // Register and refresh share the budget with login.
+    // Register, refresh and logout share the budget with login.
     for (path, body) in [
         ("/v1/auth/register", registration("sam@example.org")),
         (
@@ -180,6 +180,7 @@ async fn too_many_calls_from_one_address_get_429() {
             json!({"email": "nobody@example.org", "password": "x"}),
         ),
         ("/v1/auth/refresh", json!({"refresh_token": "x"})),
+        ("/v1/auth/logout", json!({"refresh_token": "x"})),
     ] {
         let response = app
             .request(Method::POST, path)

@@ -62,7 +62,25 @@ async fn ended_and_expired_sessions_go_with_their_refresh_tokens() {
     eventually(|| store.count("sessions") == 1, "the ended session's purge").await;
     assert_eq!(store.count("refresh_tokens"), 4);
 
-    // Once Sam's session has expired, it goes too, spent tokens and all.
+    // Spent tokens past their own expiry serve nothing, even in a live
+    // session: they go, and the current one works on.
+    store.execute(
+        "UPDATE refresh_tokens SET expires_at = '2000-01-01 00:00:00' WHERE spent_at IS NOT NULL",
+    );
+    eventually(
+        || store.count("refresh_tokens") == 1,
+        "the expired tokens' purge",
+    )
+    .await;
+    let next = app
+        .request(Method::POST, "/v1/auth/refresh")
+        .json(&json!({"refresh_token": refresh}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(next.status(), 200);
+
+    // Once Sam's session has expired, it goes too, every token with it.
     store.execute("UPDATE sessions SET expires_at = '2000-01-01 00:00:00'");
     eventually(
         || store.count("sessions") == 0,
