@@ -314,6 +314,21 @@ impl TestApp {
         response.json().await.unwrap()
     }
 
+    /// A daily build goal for `account`, started today: its id and today's
+    /// date as the member lives it.
+    pub async fn daily_goal(&self, account: &Account) -> (String, String) {
+        let goal = self
+            .create_goal(
+                account,
+                json!({"title": "Walk", "kind": "build", "cadence": {"type": "daily"}}),
+            )
+            .await;
+        (
+            goal["id"].as_str().unwrap().to_owned(),
+            goal["started_on"].as_str().unwrap().to_owned(),
+        )
+    }
+
     /// PUTs a check-in.
     pub async fn check_in(
         &self,

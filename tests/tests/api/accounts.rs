@@ -4,6 +4,15 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use tether_tests::{PASSWORD, Store, TestApp, bad_fields, problem};
 
+/// Sends a registration for `email`.
+async fn register(app: &TestApp, email: &str) -> reqwest::Response {
+    app.request(Method::POST, "/v1/auth/register")
+        .json(&registration(email))
+        .send()
+        .await
+        .unwrap()
+}
+
 fn registration(email: &str) -> Value {
     json!({
         "email": email,
@@ -17,12 +26,7 @@ fn registration(email: &str) -> Value {
 async fn register_creates_a_private_account_and_signs_it_in() {
     let store = Store::new();
     let app = TestApp::spawn(&store).await;
-    let response = app
-        .request(Method::POST, "/v1/auth/register")
-        .json(&registration("  Sam.Doe@Example.ORG "))
-        .send()
-        .await
-        .unwrap();
+    let response = register(&app, "  Sam.Doe@Example.ORG ").await;
     assert_eq!(response.status(), 201);
     assert_eq!(response.headers()["location"], "/v1/me");
     let session: Value = response.json().await.unwrap();
@@ -62,12 +66,7 @@ async fn an_email_registers_once_whatever_its_case() {
     let store = Store::new();
     let app = TestApp::spawn(&store).await;
     app.register("sam").await;
-    let response = app
-        .request(Method::POST, "/v1/auth/register")
-        .json(&registration("SAM@example.org"))
-        .send()
-        .await
-        .unwrap();
+    let response = register(&app, "SAM@example.org").await;
     problem(response, 409).await;
     assert_eq!(store.count("members"), 1);
 }
@@ -237,12 +236,7 @@ async fn look_alike_addresses_are_one_mailbox_and_one_account() {
     let store = Store::new();
     let app = TestApp::spawn(&store).await;
     for first in ["sam@example.org", "josé@example.org"] {
-        let response = app
-            .request(Method::POST, "/v1/auth/register")
-            .json(&registration(first))
-            .send()
-            .await
-            .unwrap();
+        let response = register(&app, first).await;
         assert_eq!(response.status(), 201, "{first}");
     }
     for look_alike in [
@@ -252,12 +246,7 @@ async fn look_alike_addresses_are_one_mailbox_and_one_account() {
         "jose\u{301}@example.org",
         "JOSE\u{301}@Example.org",
     ] {
-        let response = app
-            .request(Method::POST, "/v1/auth/register")
-            .json(&registration(look_alike))
-            .send()
-            .await
-            .unwrap();
+        let response = register(&app, look_alike).await;
         problem(response, 409).await;
         // And it signs in to the one account there is.
         let response = app
@@ -273,12 +262,7 @@ async fn look_alike_addresses_are_one_mailbox_and_one_account() {
         "sam@exam\u{200D}ple.org",
         "\u{202E}sam@example.org",
     ] {
-        let response = app
-            .request(Method::POST, "/v1/auth/register")
-            .json(&registration(hidden))
-            .send()
-            .await
-            .unwrap();
+        let response = register(&app, hidden).await;
         assert_eq!(
             bad_fields(&problem(response, 422).await),
             ["email"],
@@ -329,12 +313,7 @@ async fn registering_a_taken_email_is_no_failed_login() {
     let app = TestApp::spawn_with(&store, &[("TETHER_LOGIN_FAILURES", "2")]).await;
     let sam = app.register("sam").await;
     for _ in 0..3 {
-        let response = app
-            .request(Method::POST, "/v1/auth/register")
-            .json(&registration(&sam.email))
-            .send()
-            .await
-            .unwrap();
+        let response = register(&app, &sam.email).await;
         problem(response, 409).await;
     }
     let response = login_from(&app, &app.client, &sam.email, PASSWORD).await;

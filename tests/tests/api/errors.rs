@@ -220,17 +220,8 @@ async fn a_number_out_of_range_is_named_like_any_bad_field() {
     let store = Store::new();
     let app = TestApp::spawn(&store).await;
     let sam = app.register("sam").await;
-    let goal = app
-        .create_goal(
-            &sam,
-            json!({"title": "Walk", "kind": "build", "cadence": {"type": "daily"}}),
-        )
-        .await;
-    let path = format!(
-        "/v1/goals/{}/check-ins/{}",
-        goal["id"].as_str().unwrap(),
-        goal["started_on"].as_str().unwrap()
-    );
+    let (goal, today) = app.daily_goal(&sam).await;
+    let path = format!("/v1/goals/{goal}/check-ins/{today}");
     for (raw, field) in [
         (r#"{"status": "done", "mood": 1e400}"#, "mood"),
         (

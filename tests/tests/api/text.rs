@@ -73,23 +73,14 @@ async fn a_nul_or_control_character_is_refused_in_every_text_field() {
     let store = Store::new();
     let app = TestApp::spawn(&store).await;
     let sam = app.register("sam").await;
-    let goal = app
-        .create_goal(
-            &sam,
-            json!({"title": "Walk", "kind": "build", "cadence": {"type": "daily"}}),
-        )
-        .await;
-    let (id, today) = (
-        goal["id"].as_str().unwrap(),
-        goal["started_on"].as_str().unwrap(),
-    );
+    let (id, today) = app.daily_goal(&sam).await;
     for bad in [
         "before\u{0}after",
         "bell\u{7}",
         "escape \u{1b}[2J",
         "carriage\rreturn",
     ] {
-        for (field, method, path, body) in text_fields(id, today, bad) {
+        for (field, method, path, body) in text_fields(&id, &today, bad) {
             let response = send(&app, method.clone(), &path, &sam, body).await;
             let problem = problem(response, 422).await;
             assert_eq!(
@@ -127,18 +118,9 @@ async fn notes_keep_their_lines_and_tabs() {
     let store = Store::new();
     let app = TestApp::spawn(&store).await;
     let sam = app.register("sam").await;
-    let goal = app
-        .create_goal(
-            &sam,
-            json!({"title": "Walk", "kind": "build", "cadence": {"type": "daily"}}),
-        )
-        .await;
-    let (id, today) = (
-        goal["id"].as_str().unwrap(),
-        goal["started_on"].as_str().unwrap(),
-    );
+    let (id, today) = app.daily_goal(&sam).await;
     let text = "First line\n\tindented, with a quote: \u{202B}שלום\u{202C}";
-    for (field, method, path, body) in text_fields(id, today, text) {
+    for (field, method, path, body) in text_fields(&id, &today, text) {
         if matches!(field, "display_name" | "title") {
             continue;
         }
@@ -158,16 +140,7 @@ async fn one_line_names_refuse_invisible_and_direction_characters() {
     let store = Store::new();
     let app = TestApp::spawn(&store).await;
     let sam = app.register("sam").await;
-    let goal = app
-        .create_goal(
-            &sam,
-            json!({"title": "Walk", "kind": "build", "cadence": {"type": "daily"}}),
-        )
-        .await;
-    let (id, today) = (
-        goal["id"].as_str().unwrap(),
-        goal["started_on"].as_str().unwrap(),
-    );
+    let (id, today) = app.daily_goal(&sam).await;
     for disguise in [
         "Sam\u{202E}txt.exe",
         "Sa\u{200B}m",
@@ -175,7 +148,7 @@ async fn one_line_names_refuse_invisible_and_direction_characters() {
         "Sam\u{FEFF}",
         "Sam\nKim",
     ] {
-        for (field, method, path, body) in text_fields(id, today, disguise) {
+        for (field, method, path, body) in text_fields(&id, &today, disguise) {
             if !matches!(field, "display_name" | "title") {
                 continue;
             }
