@@ -1,9 +1,15 @@
 //! The goals table.
 
-use super::{DbConn, DbError, schema::goals};
+use super::{
+    DbConn, DbError,
+    schema::{goals, members, sessions},
+    sessions::live,
+};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
-use tether_domain::{Cadence, GoalKind, GoalTitle, MemberId, Text, Visibility, progress::Schedule};
+use tether_domain::{
+    Cadence, GoalKind, GoalTitle, MemberId, Text, TimeZone, Visibility, progress::Schedule,
+};
 use uuid::Uuid;
 
 /// A goal as stored, parsed back into domain types.
@@ -155,6 +161,70 @@ pub fn find_active(conn: &mut DbConn, member: MemberId, id: Uuid) -> Result<Opti
         .optional()?
         .map(Goal::try_from)
         .transpose()
+}
+
+/// The member's active goal with this id, and the member's time zone, if
+/// `session` is a live session of theirs: one statement for what a request
+/// on one goal needs first. `None` when the session does not hold;
+/// `Some((zone, None))` when it does but the goal is not the member's (or
+/// is archived, or is not there at all: to the caller the same).
+pub fn find_active_in_session(
+    conn: &mut DbConn,
+    member: MemberId,
+    session: Uuid,
+    id: Uuid,
+    now: NaiveDateTime,
+) -> Result<Option<(TimeZone, Option<Goal>)>, DbError> {
+    let found = members::table
+        .inner_join(sessions::table)
+        .left_join(
+            goals::table.on(goals::member_id
+                .eq(members::id)
+                .and(goals::id.eq(id.to_string()))
+                .and(goals::archived_at.is_null())),
+        )
+        .filter(members::id.eq(member.to_string()))
+        .filter(sessions::id.eq(session.to_string()))
+        .filter(live!(now))
+        .select((members::timezone, goals::all_columns.nullable()))
+        .first::<(String, Option<GoalRow>)>(conn)
+        .optional()?;
+    let Some((zone, goal)) = found else {
+        return Ok(None);
+    };
+    let zone = TimeZone::parse(&zone)
+        .map_err(|_| DbError::Corrupt(format!("member {member}: timezone")))?;
+    Ok(Some((zone, goal.map(Goal::try_from).transpose()?)))
+}
+
+/// A page of every member's active quit goals, by id after `after`, each
+/// with its member's time zone: what the sweep records milestones of.
+pub fn quit_goals_page(
+    conn: &mut DbConn,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<(Goal, TimeZone)>, DbError> {
+    let mut query = goals::table
+        .inner_join(members::table)
+        .filter(goals::kind.eq(GoalKind::Quit.as_str()))
+        .filter(goals::archived_at.is_null())
+        .select((goals::all_columns, members::timezone))
+        .order(goals::id.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(goals::id.gt(after.to_owned()));
+    }
+    query
+        .load::<(GoalRow, String)>(conn)?
+        .into_iter()
+        .map(|(row, zone)| {
+            let goal = Goal::try_from(row)?;
+            let zone = TimeZone::parse(&zone)
+                .map_err(|_| DbError::Corrupt(format!("member {}: timezone", goal.member_id)))?;
+            Ok((goal, zone))
+        })
+        .collect()
 }
 
 /// A page of the member's active goals, oldest first, after the goal

@@ -1,11 +1,22 @@
-//! The milestones table: each threshold of a goal, recorded once.
+//! The milestones table: the ledger of each threshold a goal reached,
+//! recorded once, from which partners will be celebrated exactly once.
+//!
+//! The rule: reads never write. A progress answer shows the milestones the
+//! domain computes from the stored history, each with the local date it
+//! was first reached. The ledger is written by what can reach one: the
+//! check-in writes (PUT and DELETE, which can complete a run or, by taking
+//! back a slip, days kept) and, for quit goals, which reach days kept just
+//! by days passing, the periodic sweep.
 
 use super::{
     DbConn, DbError,
     schema::{goals, milestones},
 };
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
+use diesel::{
+    prelude::*,
+    sql_types::{Date, Integer, Text, Timestamp},
+};
 use tether_domain::{MemberId, progress::Milestone};
 use uuid::Uuid;
 
@@ -27,39 +38,59 @@ pub struct MilestoneRow {
     pub recorded_at: NaiveDateTime,
 }
 
-/// Records the milestones not yet recorded for the goal; those already
-/// there keep their first date. Returns how many were new.
+/// Records the milestones not yet recorded for the goal, in one statement;
+/// those already there keep their first date. Returns how many were new.
 pub fn record(
     conn: &mut DbConn,
     goal: Uuid,
     reached: &[Milestone],
     now: NaiveDateTime,
 ) -> Result<usize, DbError> {
-    let mut new = 0;
-    for milestone in reached {
-        let row = MilestoneRow {
+    if reached.is_empty() {
+        return Ok(0);
+    }
+    let rows: Vec<MilestoneRow> = reached
+        .iter()
+        .map(|milestone| MilestoneRow {
             id: Uuid::now_v7().to_string(),
             goal_id: goal.to_string(),
             metric: milestone.metric.as_str().to_owned(),
             threshold: i32::try_from(milestone.threshold).unwrap_or(i32::MAX),
             reached_on: milestone.reached_on,
             recorded_at: now,
-        };
-        let query = diesel::insert_into(milestones::table)
-            .values(row)
+        })
+        .collect();
+    Ok(match conn {
+        DbConn::Postgres(c) => diesel::insert_into(milestones::table)
+            .values(&rows)
             .on_conflict((
                 milestones::goal_id,
                 milestones::metric,
                 milestones::threshold,
             ))
-            .do_nothing();
-        // diesel's multi-connection cannot run an upsert itself.
-        new += match conn {
-            DbConn::Postgres(c) => query.execute(c)?,
-            DbConn::Sqlite(c) => query.execute(c)?,
-        };
-    }
-    Ok(new)
+            .do_nothing()
+            .execute(c)?,
+        // diesel writes a batch upsert for PostgreSQL only; on SQLite the
+        // same statement is spelled out.
+        DbConn::Sqlite(c) => {
+            let values = vec!["(?, ?, ?, ?, ?, ?)"; rows.len()].join(", ");
+            let mut query = diesel::sql_query(format!(
+                "INSERT INTO milestones (id, goal_id, metric, threshold, reached_on, recorded_at) \
+                 VALUES {values} ON CONFLICT (goal_id, metric, threshold) DO NOTHING"
+            ))
+            .into_boxed();
+            for row in rows {
+                query = query
+                    .bind::<Text, _>(row.id)
+                    .bind::<Text, _>(row.goal_id)
+                    .bind::<Text, _>(row.metric)
+                    .bind::<Integer, _>(row.threshold)
+                    .bind::<Date, _>(row.reached_on)
+                    .bind::<Timestamp, _>(row.recorded_at);
+            }
+            query.execute(c)?
+        }
+    })
 }
 
 /// The goal's recorded milestones, in the order reached.

@@ -177,6 +177,11 @@ impl Db {
         };
         let pool = r2d2::Pool::builder()
             .max_size(max_size)
+            // A `SELECT 1` before every unit of work is a round trip on
+            // every request; a connection that died is found by the
+            // statement that uses it, and `has_broken` keeps a connection
+            // left mid-transaction out of the pool.
+            .test_on_check_out(false)
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(5))
             .build(manager)?;

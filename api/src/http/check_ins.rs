@@ -8,7 +8,7 @@ use super::{
     },
     extract::Caller,
     field::Field,
-    goals::{caller_today, goal_id, owned},
+    goals::goal_id,
     json::{Body, WholeNumber},
     page::{self, Page},
     parse,
@@ -115,19 +115,28 @@ fn path_date(raw: &str) -> Result<NaiveDate, ApiError> {
 }
 
 /// The goal's progress on `today` with a chart of `days` days, computed
-/// once from its history; milestones it has newly reached are recorded on
-/// the way (those recorded before keep their first date).
+/// from its stored history. It only reads.
 pub fn progress_of(
     conn: &mut DbConn,
     goal: &Goal,
     today: NaiveDate,
     days: u32,
-    now: NaiveDateTime,
 ) -> Result<progress::Progress, ApiError> {
     let history = check_ins::history(conn, goal.id)?;
-    let progress = progress::progress(&goal.schedule(), &history, today, days);
+    Ok(progress::progress(&goal.schedule(), &history, today, days))
+}
+
+/// Records in the ledger the milestones the goal's history now reaches
+/// (the rule is in `db::milestones`): for the writes that can reach one.
+fn record_milestones(
+    conn: &mut DbConn,
+    goal: &Goal,
+    today: NaiveDate,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
+    let progress = progress_of(conn, goal, today, 1)?;
     milestones::record(conn, goal.id, &progress.milestones, now)?;
-    Ok(progress)
+    Ok(())
 }
 
 /// Records how a day went. The same PUT again changes nothing; a different
@@ -166,8 +175,7 @@ pub async fn put(
         .db
         .run(move |conn| {
             db::write(conn, |conn| {
-                let (member, today) = caller_today(conn, &caller, now)?;
-                let goal = owned(conn, member, id)?;
+                let (goal, today) = caller.goal(conn, id)?;
                 let check_in = new_check_in(&goal, &raw_date, body, today, now)?;
                 let (stored, created) = match check_ins::upsert(conn, &check_in)? {
                     Stored::Created(stored) => (stored, true),
@@ -179,7 +187,7 @@ pub async fn put(
                         return Ok((stored, false));
                     }
                 };
-                progress_of(conn, &goal, today, 1, now)?;
+                record_milestones(conn, &goal, today, now)?;
                 Ok::<_, ApiError>((stored, created))
             })
         })
@@ -263,12 +271,10 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let id = goal_id(&id)?;
     let query = query.into_inner();
-    let now = clock::now();
     let (items, limit) = state
         .db
         .run(move |conn| {
-            let (member, today) = caller_today(conn, &caller, now)?;
-            let goal = owned(conn, member, id)?;
+            let (goal, today) = caller.goal(conn, id)?;
             let mut errors = FieldErrors::new();
             let to = match &query.to {
                 Some(raw) => errors.check("to", parse::date(raw)),
@@ -322,8 +328,7 @@ pub async fn get(
     let check_in = state
         .db
         .run(move |conn| {
-            let member = caller.verify(conn)?;
-            let goal = owned(conn, member, id)?;
+            let (goal, _) = caller.goal(conn, id)?;
             check_ins::find(conn, goal.id, date)?.ok_or(ApiError::NotFound)
         })
         .await?;
@@ -361,15 +366,14 @@ pub async fn delete(
         .db
         .run(move |conn| {
             db::write(conn, |conn| {
-                let (member, today) = caller_today(conn, &caller, now)?;
-                let goal = owned(conn, member, id)?;
+                let (goal, today) = caller.goal(conn, id)?;
                 let day = check_in_date(date, goal.started_on, today)
                     .map_err(|e| ApiError::Validation(FieldErrors::one("date", e.to_string())))?;
                 if !check_ins::delete(conn, goal.id, day)? {
                     return Err(ApiError::NotFound);
                 }
                 // Taking back a slip can complete a milestone of days kept.
-                progress_of(conn, &goal, today, 1, now).map(drop)
+                record_milestones(conn, &goal, today, now)
             })
         })
         .await?;

@@ -5,15 +5,17 @@ use super::error::ApiError;
 use crate::{
     auth::access::TokenClaims,
     clock,
-    db::{DbConn, members, members::Member, sessions},
+    db::{DbConn, goals, goals::Goal, members, members::Member, sessions},
     state::AppState,
 };
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use chrono::NaiveDate;
 use std::{
     future::{Ready, ready},
     net::{IpAddr, Ipv4Addr},
 };
 use tether_domain::MemberId;
+use uuid::Uuid;
 
 /// Who a genuine access token says is calling. Not trusted yet: the session
 /// it names may have ended (logout, a reused refresh token) or the member
@@ -33,6 +35,20 @@ impl Caller {
             Ok(member)
         } else {
             Err(ApiError::TOKEN_INVALID)
+        }
+    }
+
+    /// One of the caller's active goals and the caller's today, loaded in
+    /// the same statement that checks their session: for requests on one
+    /// goal. 401 when the session does not hold, 404 when the goal is not
+    /// the caller's to see.
+    pub fn goal(&self, conn: &mut DbConn, id: Uuid) -> Result<(Goal, NaiveDate), ApiError> {
+        let TokenClaims { member, session } = self.0;
+        let now = clock::now();
+        match goals::find_active_in_session(conn, member, session, id, now)? {
+            None => Err(ApiError::TOKEN_INVALID),
+            Some((_, None)) => Err(ApiError::NotFound),
+            Some((zone, Some(goal))) => Ok((goal, zone.today(now.and_utc()))),
         }
     }
 

@@ -333,11 +333,6 @@ pub fn goal_id(raw: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(raw).map_err(|_| ApiError::NotFound)
 }
 
-/// The caller's active goal, or 404.
-pub fn owned(conn: &mut DbConn, member: MemberId, id: Uuid) -> Result<Goal, ApiError> {
-    goals::find_active(conn, member, id)?.ok_or(ApiError::NotFound)
-}
-
 /// The caller, their session checked, and their today in their time zone.
 pub fn caller_today(
     conn: &mut DbConn,
@@ -541,10 +536,7 @@ pub async fn get(
     let id = goal_id(&id)?;
     let goal = state
         .db
-        .run(move |conn| {
-            let member = caller.verify(conn)?;
-            owned(conn, member, id)
-        })
+        .run(move |conn| caller.goal(conn, id).map(|(goal, _)| goal))
         .await?;
     Ok(HttpResponse::Ok().json(GoalView::from(&goal)))
 }
@@ -575,8 +567,7 @@ pub async fn update(
         .db
         .run(move |conn| {
             db::write(conn, |conn| {
-                let member = caller.verify(conn)?;
-                let mut goal = owned(conn, member, id)?;
+                let (mut goal, _) = caller.goal(conn, id)?;
                 let before = goal.clone();
                 apply(&mut goal, body, errors)?;
                 // A change to nothing is no change: the row stays as it was.
@@ -648,8 +639,7 @@ pub async fn archive(
         .db
         .run(move |conn| {
             db::write(conn, |conn| {
-                let member = caller.verify(conn)?;
-                let mut goal = owned(conn, member, id)?;
+                let (mut goal, _) = caller.goal(conn, id)?;
                 goal.archived_at = Some(now);
                 goal.updated_at = now;
                 goals::update(conn, &goal)?;

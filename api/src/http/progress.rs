@@ -8,17 +8,13 @@ use super::{
         responses::{NotFound, Unauthorized},
     },
     extract::Caller,
-    goals::{caller_today, goal_id, owned},
+    goals::goal_id,
 };
-use crate::{
-    clock,
-    db::{self, milestones},
-    state::AppState,
-};
+use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use tether_domain::progress::StreakUnit;
+use tether_domain::progress::{Milestone, StreakUnit};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -72,7 +68,8 @@ pub struct ProgressView {
     /// Quit goals only.
     #[schema(required = true)]
     pub quit: Option<QuitView>,
-    /// Milestones reached, each recorded once, in the order reached.
+    /// Milestones reached, in the order reached, each with the local date
+    /// it was first reached: computed from the history.
     pub milestones: Vec<MilestoneView>,
     /// One entry a day, oldest first, ending today.
     pub series: Vec<DayView>,
@@ -116,6 +113,16 @@ pub struct MilestoneView {
     pub reached_on: NaiveDate,
 }
 
+impl From<&Milestone> for MilestoneView {
+    fn from(milestone: &Milestone) -> Self {
+        Self {
+            metric: milestone.metric.as_str().to_owned(),
+            threshold: i32::try_from(milestone.threshold).unwrap_or(i32::MAX),
+            reached_on: milestone.reached_on,
+        }
+    }
+}
+
 /// One day of the chart.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DayView {
@@ -157,56 +164,49 @@ pub async fn get(
             )));
         }
     };
-    let now = clock::now();
-    let view = state
+    // Reads only: the milestones shown are computed from the history, and
+    // recording them is for the writes and the sweep (see db::milestones).
+    let (goal_id, today, progress) = state
         .db
         .run(move |conn| {
-            // A quit goal reaches days-kept milestones by time passing, with
-            // no check-in to record them: reading progress records them too.
-            db::write(conn, |conn| {
-                let (member, today) = caller_today(conn, &caller, now)?;
-                let goal = owned(conn, member, id)?;
-                let progress = progress_of(conn, &goal, today, days, now)?;
-                let recorded = milestones::of_goal(conn, goal.id)?;
-                Ok::<_, ApiError>(ProgressView {
-                    goal_id: goal.id,
-                    today,
-                    unit: match progress.unit {
-                        StreakUnit::Days => "days",
-                        StreakUnit::Weeks => "weeks",
-                    },
-                    current_streak: progress.current_streak,
-                    best_streak: progress.best_streak,
-                    strength: progress.strength,
-                    completion: CompletionView {
-                        last_7_days: progress.completion.last_7_days,
-                        last_30_days: progress.completion.last_30_days,
-                        last_90_days: progress.completion.last_90_days,
-                    },
-                    quit: progress.quit.map(|quit| QuitView {
-                        days_kept: quit.days_kept,
-                        days_since_last_slip: quit.days_since_last_slip,
-                        slips: quit.slips,
-                    }),
-                    milestones: recorded
-                        .into_iter()
-                        .map(|row| MilestoneView {
-                            metric: row.metric,
-                            threshold: row.threshold,
-                            reached_on: row.reached_on,
-                        })
-                        .collect(),
-                    series: progress
-                        .series
-                        .into_iter()
-                        .map(|(date, state)| DayView {
-                            date,
-                            state: state.as_str(),
-                        })
-                        .collect(),
-                })
-            })
+            let (goal, today) = caller.goal(conn, id)?;
+            let progress = progress_of(conn, &goal, today, days)?;
+            Ok::<_, ApiError>((goal.id, today, progress))
         })
         .await?;
+    let view = ProgressView {
+        goal_id,
+        today,
+        unit: match progress.unit {
+            StreakUnit::Days => "days",
+            StreakUnit::Weeks => "weeks",
+        },
+        current_streak: progress.current_streak,
+        best_streak: progress.best_streak,
+        strength: progress.strength,
+        completion: CompletionView {
+            last_7_days: progress.completion.last_7_days,
+            last_30_days: progress.completion.last_30_days,
+            last_90_days: progress.completion.last_90_days,
+        },
+        quit: progress.quit.map(|quit| QuitView {
+            days_kept: quit.days_kept,
+            days_since_last_slip: quit.days_since_last_slip,
+            slips: quit.slips,
+        }),
+        milestones: progress
+            .milestones
+            .iter()
+            .map(MilestoneView::from)
+            .collect(),
+        series: progress
+            .series
+            .into_iter()
+            .map(|(date, state)| DayView {
+                date,
+                state: state.as_str(),
+            })
+            .collect(),
+    };
     Ok(HttpResponse::Ok().json(view))
 }

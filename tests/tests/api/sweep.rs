@@ -175,3 +175,39 @@ async fn archived_goals_are_bounded() {
     let path = format!("/v1/goals/{}", kept["id"].as_str().unwrap());
     assert_eq!(app.get_json(&sam, &path).await, kept);
 }
+
+#[tokio::test]
+async fn a_quit_goals_milestones_reached_by_days_passing_are_recorded_by_the_sweep() {
+    let store = Store::new();
+    let app = TestApp::spawn_with(&store, &[("TETHER_SWEEP_INTERVAL", "1s")]).await;
+    let sam = app.register("sam").await;
+    let (_, today) = app.daily_goal(&sam).await;
+    let today: chrono::NaiveDate = today.parse().unwrap();
+    let started = (today - chrono::Days::new(7)).to_string();
+    let goal = app
+        .create_goal(
+            &sam,
+            json!({"title": "No alcohol", "kind": "quit", "cadence": {"type": "daily"}, "started_on": started}),
+        )
+        .await;
+    // Seven days kept without a single check-in: reading progress shows
+    // the milestones at once, computed, and records nothing...
+    let progress = app.progress(&sam, goal["id"].as_str().unwrap()).await;
+    let thresholds: Vec<i64> = progress["milestones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["threshold"].as_i64().unwrap())
+        .collect();
+    assert_eq!(thresholds, [1, 3, 7]);
+    assert_eq!(store.count("milestones"), 0, "a read writes nothing");
+    // ...the sweep records them, once.
+    eventually(|| store.count("milestones") == 3, "the milestones' record").await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(store.count("milestones"), 3);
+    let export: Value = app.get_json(&sam, "/v1/me/export").await;
+    assert_eq!(
+        export["milestones"][2]["reached_on"],
+        (today - chrono::Days::new(1)).to_string()
+    );
+}
