@@ -5,6 +5,7 @@
 
 mod accounts;
 mod check_ins;
+mod contention;
 mod errors;
 mod goals;
 mod headers;
