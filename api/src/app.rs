@@ -14,7 +14,7 @@ use crate::{
     state::AppState,
     sweep, telemetry,
 };
-use actix_web::{App, HttpServer, dev::Server, middleware::from_fn, web};
+use actix_web::{App, HttpResponse, HttpServer, dev::Server, middleware::from_fn, web};
 use std::{net::SocketAddr, time::Duration};
 use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
@@ -27,6 +27,9 @@ pub enum StartError {
     /// No signing key.
     #[error(transparent)]
     Key(#[from] key::KeyError),
+    /// The spec could not be serialised (a bug).
+    #[error("the OpenAPI document: {0}")]
+    Spec(String),
     /// The address could not be bound.
     #[error("TETHER_BIND: {0}")]
     Bind(#[from] std::io::Error),
@@ -66,7 +69,7 @@ pub fn start(config: &Config) -> Result<Running, StartError> {
     // The key first: a missing one is a configuration mistake worth
     // reporting before any connection is tried.
     let secret = key::resolve(config)?;
-    let db = Db::open(&config.database)?;
+    let db = Db::open(&config.database, config.db_pool_size.get())?;
     let state = web::Data::new(AppState {
         db: db.clone(),
         tokens: AccessTokens::new(&secret, config.access_token_ttl),
@@ -74,7 +77,13 @@ pub fn start(config: &Config) -> Result<Running, StartError> {
         refresh_ttl: config.refresh_token_ttl,
         limits: Limits::new(config, &secret),
     });
-    let spec = openapi::spec();
+    // The spec, serialised once and shared by every worker: each worker's
+    // own copy of the document cost megabytes of memory for bytes that
+    // never change.
+    let spec = web::Bytes::from(
+        serde_json::to_vec(&openapi::spec())
+            .map_err(|error| StartError::Spec(error.to_string()))?,
+    );
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
@@ -91,19 +100,36 @@ pub fn start(config: &Config) -> Result<Running, StartError> {
                 ApiError::Validation(FieldErrors::one(field, "must be given once")).into()
             }))
             .configure(http::routes)
+            .service(web::resource("/openapi.json").route(web::get().to({
+                let spec = spec.clone();
+                move || {
+                    let spec = spec.clone();
+                    async move {
+                        HttpResponse::Ok()
+                            .content_type("application/json")
+                            .body(spec)
+                    }
+                }
+            })))
             .service(
                 SwaggerUi::new("/docs/{_:.*}")
-                    .url("/openapi.json", spec.clone())
                     // Swagger UI would otherwise send our spec to
                     // validator.swagger.io from every browser that opens
                     // the docs: a third party learning who reads them.
-                    .config(SwaggerConfig::default().validator_url("none")),
+                    .config(SwaggerConfig::new(["/openapi.json"]).validator_url("none")),
             )
             .service(web::redirect("/docs", "/docs/").permanent())
             .default_service(web::to(http::not_found))
             .wrap(from_fn(http::headers::secure))
             .wrap(from_fn(telemetry::request_span))
     })
+    .workers(usize::try_from(config.workers.get()).unwrap_or(1))
+    // Blocking work is a unit of database work (which holds a pooled
+    // connection) or a password hash (bounded by cores): more threads than
+    // that per worker would only wait, each with a stack of its own.
+    .worker_max_blocking_threads(
+        usize::try_from(config.db_pool_size.get() + crate::config::cores()).unwrap_or(8),
+    )
     .bind(config.bind)?;
     let addr = server
         .addrs()

@@ -30,6 +30,10 @@ pub struct Config {
     pub account_failures: NonZeroU32,
     /// How often the sweep deletes what has expired.
     pub sweep_interval: Duration,
+    /// HTTP worker threads.
+    pub workers: NonZeroU32,
+    /// Database connections in the pool.
+    pub db_pool_size: NonZeroU32,
 }
 
 /// The database to use, chosen by the URL's scheme and by nothing else.
@@ -161,6 +165,18 @@ impl Config {
                 "5m",
                 parse_duration,
             )?,
+            workers: parse_var(
+                "TETHER_WORKERS",
+                get("TETHER_WORKERS"),
+                &cores().to_string(),
+                parse_count,
+            )?,
+            db_pool_size: parse_var(
+                "TETHER_DB_POOL_SIZE",
+                get("TETHER_DB_POOL_SIZE"),
+                &(2 * cores() + 2).to_string(),
+                parse_count,
+            )?,
         })
     }
 }
@@ -248,6 +264,12 @@ fn parse_duration(raw: &str) -> Result<Duration, String> {
     }
 }
 
+/// The cores this process may use: the defaults of the worker count and
+/// the pool size follow from them.
+pub fn cores() -> u32 {
+    std::thread::available_parallelism().map_or(1, |n| u32::try_from(n.get()).unwrap_or(u32::MAX))
+}
+
 fn parse_count(raw: &str) -> Result<NonZeroU32, String> {
     raw.parse()
         .map_err(|_| String::from("expected a whole number greater than zero"))
@@ -278,6 +300,8 @@ mod tests {
         assert_eq!(config.login_failures.get(), 10);
         assert_eq!(config.account_failures.get(), 100);
         assert_eq!(config.sweep_interval, Duration::from_secs(300));
+        assert_eq!(config.workers.get(), cores());
+        assert_eq!(config.db_pool_size.get(), 2 * cores() + 2);
         assert_eq!(config.jwt_secret, None);
     }
 
@@ -305,6 +329,8 @@ mod tests {
             ("TETHER_AUTH_RATE", "0"),
             ("TETHER_LOGIN_FAILURES", "many"),
             ("TETHER_ACCOUNT_FAILURES", "-1"),
+            ("TETHER_WORKERS", "0"),
+            ("TETHER_DB_POOL_SIZE", "lots"),
             ("TETHER_JWT_SECRET", "short"),
         ] {
             let error = config(&[(var, value)]).expect_err(var);

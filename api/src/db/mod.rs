@@ -20,7 +20,11 @@ use diesel::{
     sqlite::SqliteConnection,
 };
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
-use std::{path::Path, time::Duration};
+use std::{
+    path::Path,
+    sync::{Mutex, PoisonError},
+    time::Duration,
+};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
@@ -144,7 +148,7 @@ impl std::fmt::Debug for Db {
 
 impl Db {
     /// Connects, applies pending migrations, and opens the pool.
-    pub fn open(url: &DatabaseUrl) -> Result<Self, DbError> {
+    pub fn open(url: &DatabaseUrl, pool_size: u32) -> Result<Self, DbError> {
         if let DatabaseUrl::Sqlite(path) = url {
             keep_private(path)
                 .map_err(|error| DbError::Connect(format!("{}: {error}", path.display())))?;
@@ -170,13 +174,8 @@ impl Db {
         }
         .map_err(|error| DbError::Migration(error.to_string()))?;
         tracing::info!(applied, "migrations are up to date");
-        let max_size = match url {
-            // One writer at a time anyway; a few readers beside it.
-            DatabaseUrl::Sqlite(_) => 4,
-            DatabaseUrl::Postgres(_) => 10,
-        };
         let pool = r2d2::Pool::builder()
-            .max_size(max_size)
+            .max_size(pool_size)
             // A `SELECT 1` before every unit of work is a round trip on
             // every request; a connection that died is found by the
             // statement that uses it, and `has_broken` keeps a connection
@@ -250,11 +249,22 @@ fn keep_private(path: &Path) -> std::io::Result<()> {
 /// COMMITTED on PostgreSQL whatever the server's default, because the locks
 /// taken in it (a member's row, a throttle key) guard reads that must see
 /// what the lock's last holder committed.
+///
+/// On SQLite, writers of this process also queue on a mutex before they
+/// ask for the lock: SQLite's own busy handler would have them sleep and
+/// retry in steps of up to 100 ms, which under many writers turns a
+/// millisecond's write into a tail of hundreds. The mutex wakes the next
+/// writer the moment the last one commits. (One process serves an SQLite
+/// file; others that write to it, such as `tether migrate`, still meet the
+/// busy timeout.)
 pub fn write<T, E, F>(conn: &mut DbConn, work: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConn) -> Result<T, E>,
     E: From<DbError>,
 {
+    static SQLITE_WRITER: Mutex<()> = Mutex::new(());
+    let _turn = matches!(conn, DbConn::Sqlite(_))
+        .then(|| SQLITE_WRITER.lock().unwrap_or_else(PoisonError::into_inner));
     match conn {
         DbConn::Postgres(c) => {
             AnsiTransactionManager::begin_transaction_sql(c, "BEGIN ISOLATION LEVEL READ COMMITTED")

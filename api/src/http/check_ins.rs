@@ -127,15 +127,25 @@ pub fn progress_of(
 }
 
 /// Records in the ledger the milestones the goal's history now reaches
-/// (the rule is in `db::milestones`): for the writes that can reach one.
+/// (the rule is in `db::milestones`), after a write changed `day`. A change
+/// on a day reaches no milestone dated before its week (a week's count can
+/// be reached before the day that keeps it), so older ones, recorded when
+/// they were reached, are not written again, and most writes insert none.
 fn record_milestones(
     conn: &mut DbConn,
     goal: &Goal,
+    day: NaiveDate,
     today: NaiveDate,
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
     let progress = progress_of(conn, goal, today, 1)?;
-    milestones::record(conn, goal.id, &progress.milestones, now)?;
+    let week_before = day - Days::new(6);
+    let reached: Vec<_> = progress
+        .milestones
+        .into_iter()
+        .filter(|milestone| milestone.reached_on >= week_before)
+        .collect();
+    milestones::record(conn, goal.id, &reached, now)?;
     Ok(())
 }
 
@@ -187,7 +197,7 @@ pub async fn put(
                         return Ok((stored, false));
                     }
                 };
-                record_milestones(conn, &goal, today, now)?;
+                record_milestones(conn, &goal, stored.day, today, now)?;
                 Ok::<_, ApiError>((stored, created))
             })
         })
@@ -373,7 +383,7 @@ pub async fn delete(
                     return Err(ApiError::NotFound);
                 }
                 // Taking back a slip can complete a milestone of days kept.
-                record_milestones(conn, &goal, today, now)
+                record_milestones(conn, &goal, day, today, now)
             })
         })
         .await?;
