@@ -181,6 +181,9 @@ impl Db {
             // statement that uses it, and `has_broken` keeps a connection
             // left mid-transaction out of the pool.
             .test_on_check_out(false)
+            // Connections beyond the one kept close after a minute without
+            // work: each holds about a megabyte here and a backend there.
+            .idle_timeout(Some(Duration::from_secs(60)))
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(5))
             .build(manager)?;
