@@ -150,19 +150,6 @@ pub fn insert(conn: &mut DbConn, goal: &Goal) -> Result<(), DbError> {
     Ok(())
 }
 
-/// The member's active goal with this id; `None` for another member's, an
-/// archived one, or none at all: to the caller these are the same.
-pub fn find_active(conn: &mut DbConn, member: MemberId, id: Uuid) -> Result<Option<Goal>, DbError> {
-    goals::table
-        .find(id.to_string())
-        .filter(goals::member_id.eq(member.to_string()))
-        .filter(goals::archived_at.is_null())
-        .first::<GoalRow>(conn)
-        .optional()?
-        .map(Goal::try_from)
-        .transpose()
-}
-
 /// The member's active goal with this id, and the member's time zone, if
 /// `session` is a live session of theirs: one statement for what a request
 /// on one goal needs first. `None` when the session does not hold;

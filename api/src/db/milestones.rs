@@ -93,14 +93,6 @@ pub fn record(
     })
 }
 
-/// The goal's recorded milestones, in the order reached.
-pub fn of_goal(conn: &mut DbConn, goal: Uuid) -> Result<Vec<MilestoneRow>, DbError> {
-    Ok(milestones::table
-        .filter(milestones::goal_id.eq(goal.to_string()))
-        .order((milestones::reached_on.asc(), milestones::threshold.asc()))
-        .load(conn)?)
-}
-
 /// Every milestone on any goal of the member, for the export.
 pub fn all_of_member(conn: &mut DbConn, member: MemberId) -> Result<Vec<MilestoneRow>, DbError> {
     Ok(milestones::table
