@@ -2,13 +2,15 @@
 
 use super::{
     DbConn, DbError,
-    schema::{goals, members, sessions},
+    schema::{check_ins, goals, members, sessions},
     sessions::live,
 };
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
+use diesel::sql_types::Text as SqlText;
 use tether_domain::{
-    Cadence, GoalKind, GoalTitle, MemberId, Text, TimeZone, Visibility, progress::Schedule,
+    Cadence, CheckInStatus, GoalKind, GoalTitle, MemberId, Text, TimeZone, Visibility,
+    progress::Schedule,
 };
 use uuid::Uuid;
 
@@ -182,6 +184,83 @@ pub fn find_active_in_session(
     let zone = TimeZone::parse(&zone)
         .map_err(|_| DbError::Corrupt(format!("member {member}: timezone")))?;
     Ok(Some((zone, goal.map(Goal::try_from).transpose()?)))
+}
+
+diesel::define_sql_function! {
+    /// Joins the texts of a group, `delimiter` between them: PostgreSQL's
+    /// `string_agg`, and SQLite's since 3.44.
+    #[aggregate]
+    fn string_agg(text: SqlText, delimiter: SqlText) -> Nullable<SqlText>;
+}
+
+/// Like [`find_active_in_session`], with the goal's history (day and status
+/// of every check-in, in no order) in the same statement: what a progress
+/// read and a check-in write need, in one round trip.
+pub fn find_active_with_history_in_session(
+    conn: &mut DbConn,
+    member: MemberId,
+    session: Uuid,
+    id: Uuid,
+    now: NaiveDateTime,
+) -> Result<Option<(TimeZone, Option<GoalWithHistory>)>, DbError> {
+    let history = check_ins::table
+        .filter(check_ins::goal_id.eq(id.to_string()))
+        .select(string_agg(
+            check_ins::day
+                .cast::<SqlText>()
+                .concat(":")
+                .concat(check_ins::status),
+            ",",
+        ))
+        .single_value();
+    let query = members::table
+        .inner_join(sessions::table)
+        .left_join(
+            goals::table.on(goals::member_id
+                .eq(members::id)
+                .and(goals::id.eq(id.to_string()))
+                .and(goals::archived_at.is_null())),
+        )
+        .filter(members::id.eq(member.to_string()))
+        .filter(sessions::id.eq(session.to_string()))
+        .filter(live!(now))
+        .select((members::timezone, goals::all_columns.nullable(), history));
+    // Casts and this function are the backends' own: the query runs on
+    // each connection itself.
+    let found: Option<(String, Option<GoalRow>, Option<String>)> = match conn {
+        DbConn::Postgres(c) => query.first(c).optional()?,
+        DbConn::Sqlite(c) => query.first(c).optional()?,
+    };
+    let Some((zone, goal, history)) = found else {
+        return Ok(None);
+    };
+    let zone = TimeZone::parse(&zone)
+        .map_err(|_| DbError::Corrupt(format!("member {member}: timezone")))?;
+    let Some(goal) = goal else {
+        return Ok(Some((zone, None)));
+    };
+    let goal = Goal::try_from(goal)?;
+    let history = parse_history(goal.id, history.as_deref().unwrap_or_default())?;
+    Ok(Some((zone, Some((goal, history)))))
+}
+
+/// A goal's check-ins as progress is computed from them: day and status.
+pub type History = Vec<(NaiveDate, CheckInStatus)>;
+
+/// A goal and its history.
+pub type GoalWithHistory = (Goal, History);
+
+fn parse_history(goal: Uuid, raw: &str) -> Result<History, DbError> {
+    raw.split(',')
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            let parsed = entry.split_once(':').and_then(|(day, status)| {
+                let day = NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?;
+                Some((day, status.parse().ok()?))
+            });
+            parsed.ok_or_else(|| DbError::Corrupt(format!("check-in of goal {goal}: {entry}")))
+        })
+        .collect()
 }
 
 /// A page of every member's active quit goals, by id after `after`, each

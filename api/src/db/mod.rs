@@ -103,7 +103,13 @@ impl r2d2::ManageConnection for Manager {
 
     fn connect(&self) -> Result<DbConn, ConnectError> {
         match &self.0 {
-            DatabaseUrl::Postgres(url) => Ok(DbConn::Postgres(PgConnection::establish(url)?)),
+            DatabaseUrl::Postgres(url) => {
+                let mut conn = PgConnection::establish(url)?;
+                // Dates read as text (a goal's history) must be
+                // YYYY-MM-DD whatever the server's default style.
+                conn.batch_execute("SET DateStyle = ISO")?;
+                Ok(DbConn::Postgres(conn))
+            }
             DatabaseUrl::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
                 // WAL lets readers go on while one writer writes; the busy

@@ -20,7 +20,7 @@ use crate::{
     db::{
         self, DbConn, check_ins,
         check_ins::{CheckIn, Stored},
-        goals::Goal,
+        goals::{Goal, History},
         milestones,
     },
     state::AppState,
@@ -114,33 +114,22 @@ fn path_date(raw: &str) -> Result<NaiveDate, ApiError> {
     parse::date(raw).map_err(|message| ApiError::Validation(FieldErrors::one("date", message)))
 }
 
-/// The goal's progress on `today` with a chart of `days` days, computed
-/// from its stored history. It only reads.
-pub fn progress_of(
-    conn: &mut DbConn,
-    goal: &Goal,
-    today: NaiveDate,
-    days: u32,
-) -> Result<progress::Progress, ApiError> {
-    let history = check_ins::history(conn, goal.id)?;
-    Ok(progress::progress(&goal.schedule(), &history, today, days))
-}
-
-/// Records in the ledger the milestones the goal's history now reaches
-/// (the rule is in `db::milestones`), after a write changed `day`. A change
-/// on a day reaches no milestone dated before its week (a week's count can
-/// be reached before the day that keeps it), so older ones, recorded when
-/// they were reached, are not written again, and most writes insert none.
+/// Records in the ledger the milestones the goal's `history`, as a write
+/// just left it, reaches (the rule is in `db::milestones`), after the write
+/// changed `day`. A change on a day reaches no milestone dated before its
+/// week (a week's count can be reached before the day that keeps it), so
+/// older ones, recorded when they were reached, are not written again, and
+/// most writes insert none.
 fn record_milestones(
     conn: &mut DbConn,
     goal: &Goal,
+    history: &History,
     day: NaiveDate,
     today: NaiveDate,
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
-    let progress = progress_of(conn, goal, today, 1)?;
     let week_before = day - Days::new(6);
-    let reached: Vec<_> = progress
+    let reached: Vec<_> = progress::progress(&goal.schedule(), history, today, 1)
         .milestones
         .into_iter()
         .filter(|milestone| milestone.reached_on >= week_before)
@@ -185,7 +174,7 @@ pub async fn put(
         .db
         .run(move |conn| {
             db::write(conn, |conn| {
-                let (goal, today) = caller.goal(conn, id)?;
+                let (goal, today, mut history) = caller.goal_with_history(conn, id)?;
                 let check_in = new_check_in(&goal, &raw_date, body, today, now)?;
                 let (stored, created) = match check_ins::upsert(conn, &check_in)? {
                     Stored::Created(stored) => (stored, true),
@@ -197,7 +186,11 @@ pub async fn put(
                         return Ok((stored, false));
                     }
                 };
-                record_milestones(conn, &goal, stored.day, today, now)?;
+                // The history as this write leaves it: read before it, with
+                // the day's new status.
+                history.retain(|(day, _)| *day != stored.day);
+                history.push((stored.day, stored.status));
+                record_milestones(conn, &goal, &history, stored.day, today, now)?;
                 Ok::<_, ApiError>((stored, created))
             })
         })
@@ -376,14 +369,15 @@ pub async fn delete(
         .db
         .run(move |conn| {
             db::write(conn, |conn| {
-                let (goal, today) = caller.goal(conn, id)?;
+                let (goal, today, mut history) = caller.goal_with_history(conn, id)?;
                 let day = check_in_date(date, goal.started_on, today)
                     .map_err(|e| ApiError::Validation(FieldErrors::one("date", e.to_string())))?;
                 if !check_ins::delete(conn, goal.id, day)? {
                     return Err(ApiError::NotFound);
                 }
                 // Taking back a slip can complete a milestone of days kept.
-                record_milestones(conn, &goal, day, today, now)
+                history.retain(|(taken_back, _)| *taken_back != day);
+                record_milestones(conn, &goal, &history, day, today, now)
             })
         })
         .await?;

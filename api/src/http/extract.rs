@@ -5,7 +5,13 @@ use super::error::ApiError;
 use crate::{
     auth::access::TokenClaims,
     clock,
-    db::{DbConn, goals, goals::Goal, members, members::Member, sessions},
+    db::{
+        DbConn, goals,
+        goals::{Goal, History},
+        members,
+        members::Member,
+        sessions,
+    },
     state::AppState,
 };
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
@@ -49,6 +55,22 @@ impl Caller {
             None => Err(ApiError::TOKEN_INVALID),
             Some((_, None)) => Err(ApiError::NotFound),
             Some((zone, Some(goal))) => Ok((goal, zone.today(now.and_utc()))),
+        }
+    }
+
+    /// Like [`Caller::goal`], with the goal's history (day and status of
+    /// every check-in) loaded in the same statement.
+    pub fn goal_with_history(
+        &self,
+        conn: &mut DbConn,
+        id: Uuid,
+    ) -> Result<(Goal, NaiveDate, History), ApiError> {
+        let TokenClaims { member, session } = self.0;
+        let now = clock::now();
+        match goals::find_active_with_history_in_session(conn, member, session, id, now)? {
+            None => Err(ApiError::TOKEN_INVALID),
+            Some((_, None)) => Err(ApiError::NotFound),
+            Some((zone, Some((goal, history)))) => Ok((goal, zone.today(now.and_utc()), history)),
         }
     }
 

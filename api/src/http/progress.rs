@@ -2,7 +2,6 @@
 //! milestones and a day-by-day chart, all computed by the domain.
 
 use super::{
-    check_ins::progress_of,
     error::{
         ApiError, FieldErrors, Problem,
         responses::{NotFound, Unauthorized},
@@ -14,7 +13,7 @@ use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use tether_domain::progress::{Milestone, StreakUnit};
+use tether_domain::progress::{self, Milestone, StreakUnit};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -169,8 +168,8 @@ pub async fn get(
     let (goal_id, today, progress) = state
         .db
         .run(move |conn| {
-            let (goal, today) = caller.goal(conn, id)?;
-            let progress = progress_of(conn, &goal, today, days)?;
+            let (goal, today, history) = caller.goal_with_history(conn, id)?;
+            let progress = progress::progress(&goal.schedule(), &history, today, days);
             Ok::<_, ApiError>((goal.id, today, progress))
         })
         .await?;
