@@ -25,10 +25,12 @@ use uuid::Uuid;
 
 /// Who a genuine access token says is calling. Not trusted yet: the session
 /// it names may have ended (logout, a reused refresh token) or the member
-/// may be gone. The member's id comes out only through [`Caller::verify`] or
-/// [`Caller::member`], which ask the database inside the request's own unit
-/// of work, so no handler can act for a token whose session has ended, on
-/// any process, and the check costs no extra trip to the pool.
+/// may be gone. What the caller may act on comes out only through
+/// [`Caller::verify`], [`Caller::member`], [`Caller::goal`] and
+/// [`Caller::goal_with_history`], which check the session in the database
+/// inside the request's own unit of work (folded into the query the request
+/// makes anyway), so no handler can act for a token whose session has
+/// ended, on any process, and the check costs no extra trip to the pool.
 #[derive(Debug, Clone, Copy)]
 pub struct Caller(TokenClaims);
 
