@@ -152,6 +152,25 @@ pub fn insert(conn: &mut DbConn, goal: &Goal) -> Result<(), DbError> {
     Ok(())
 }
 
+/// The member's row if `session` is a live session of theirs, with their
+/// active goal `goal` beside it if there is one: the one join both lookups
+/// of a goal for a request share.
+#[diesel::dsl::auto_type]
+fn in_session(member: String, session: String, goal: String, now: NaiveDateTime) -> _ {
+    let live_now: live = live(now);
+    members::table
+        .inner_join(sessions::table)
+        .left_join(
+            goals::table.on(goals::member_id
+                .eq(members::id)
+                .and(goals::id.eq(goal))
+                .and(goals::archived_at.is_null())),
+        )
+        .filter(members::id.eq(member))
+        .filter(sessions::id.eq(session))
+        .filter(live_now)
+}
+
 /// The member's active goal with this id, and the member's time zone, if
 /// `session` is a live session of theirs: one statement for what a request
 /// on one goal needs first. `None` when the session does not hold;
@@ -164,17 +183,7 @@ pub fn find_active_in_session(
     id: Uuid,
     now: NaiveDateTime,
 ) -> Result<Option<(TimeZone, Option<Goal>)>, DbError> {
-    let found = members::table
-        .inner_join(sessions::table)
-        .left_join(
-            goals::table.on(goals::member_id
-                .eq(members::id)
-                .and(goals::id.eq(id.to_string()))
-                .and(goals::archived_at.is_null())),
-        )
-        .filter(members::id.eq(member.to_string()))
-        .filter(sessions::id.eq(session.to_string()))
-        .filter(live!(now))
+    let found = in_session(member.to_string(), session.to_string(), id.to_string(), now)
         .select((members::timezone, goals::all_columns.nullable()))
         .first::<(String, Option<GoalRow>)>(conn)
         .optional()?;
@@ -213,18 +222,11 @@ pub fn find_active_with_history_in_session(
             ",",
         ))
         .single_value();
-    let query = members::table
-        .inner_join(sessions::table)
-        .left_join(
-            goals::table.on(goals::member_id
-                .eq(members::id)
-                .and(goals::id.eq(id.to_string()))
-                .and(goals::archived_at.is_null())),
-        )
-        .filter(members::id.eq(member.to_string()))
-        .filter(sessions::id.eq(session.to_string()))
-        .filter(live!(now))
-        .select((members::timezone, goals::all_columns.nullable(), history));
+    let query = in_session(member.to_string(), session.to_string(), id.to_string(), now).select((
+        members::timezone,
+        goals::all_columns.nullable(),
+        history,
+    ));
     // Casts and this function are the backends' own: the query runs on
     // each connection itself.
     let found: Option<(String, Option<GoalRow>, Option<String>)> = match conn {

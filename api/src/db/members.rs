@@ -168,7 +168,7 @@ pub fn find_in_session(
         .inner_join(sessions::table)
         .filter(members::id.eq(id.to_string()))
         .filter(sessions::id.eq(session.to_string()))
-        .filter(live!(now))
+        .filter(live(now))
         .select(members::all_columns)
         .first::<MemberRow>(conn)
         .optional()?

@@ -65,14 +65,12 @@ pub enum Rotation {
 }
 
 /// The live-session condition every check shares: not ended, not expired.
-macro_rules! live {
-    ($now:expr) => {
-        sessions::revoked_at
-            .is_null()
-            .and(sessions::expires_at.gt($now))
-    };
+#[diesel::dsl::auto_type]
+pub fn live(now: NaiveDateTime) -> _ {
+    sessions::revoked_at
+        .is_null()
+        .and(sessions::expires_at.gt(now))
 }
-pub(crate) use live;
 
 /// Starts a session with its first refresh token; returns its id.
 pub fn start(
@@ -212,7 +210,7 @@ pub fn is_live(
     let found = sessions::table
         .find(session.to_string())
         .filter(sessions::member_id.eq(member.to_string()))
-        .filter(live!(now))
+        .filter(live(now))
         .select(sessions::id)
         .first::<String>(conn)
         .optional()?;
