@@ -14,7 +14,7 @@ use crate::{
     state::AppState,
     sweep, telemetry,
 };
-use actix_web::{App, HttpResponse, HttpServer, dev::Server, middleware::from_fn, web};
+use actix_web::{App, HttpServer, dev::Server, middleware::from_fn, web};
 use std::{net::SocketAddr, time::Duration};
 use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
@@ -27,9 +27,6 @@ pub enum StartError {
     /// No signing key.
     #[error(transparent)]
     Key(#[from] key::KeyError),
-    /// The spec could not be serialised (a bug).
-    #[error("the OpenAPI document: {0}")]
-    Spec(String),
     /// The address could not be bound.
     #[error("TETHER_BIND: {0}")]
     Bind(#[from] std::io::Error),
@@ -77,13 +74,6 @@ pub fn start(config: &Config) -> Result<Running, StartError> {
         refresh_ttl: config.refresh_token_ttl,
         limits: Limits::new(config, &secret),
     });
-    // The spec, serialised once and shared by every worker: each worker's
-    // own copy of the document cost megabytes of memory for bytes that
-    // never change.
-    let spec = web::Bytes::from(
-        serde_json::to_vec(&openapi::spec())
-            .map_err(|error| StartError::Spec(error.to_string()))?,
-    );
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
@@ -100,17 +90,7 @@ pub fn start(config: &Config) -> Result<Running, StartError> {
                 ApiError::Validation(FieldErrors::one(field, "must be given once")).into()
             }))
             .configure(http::routes)
-            .service(web::resource("/openapi.json").route(web::get().to({
-                let spec = spec.clone();
-                move || {
-                    let spec = spec.clone();
-                    async move {
-                        HttpResponse::Ok()
-                            .content_type("application/json")
-                            .body(spec)
-                    }
-                }
-            })))
+            .service(web::resource("/openapi.json").route(web::get().to(openapi::serve)))
             .service(
                 SwaggerUi::new("/docs/{_:.*}")
                     // Swagger UI would otherwise send our spec to

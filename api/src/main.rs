@@ -2,11 +2,14 @@
 
 use std::process::ExitCode;
 
-// mimalloc returns freed memory to the system: a burst of password hashes
-// (argon2 takes 19 MiB each) no longer leaves the process holding hundreds
-// of megabytes in the C allocator's per-thread arenas.
+// jemalloc, with a background thread that gives freed memory back to the
+// system within a second (its settings are baked in at build time, see
+// .cargo/config.toml): a burst of password hashes (argon2 takes 19 MiB
+// each) no longer leaves the process holding hundreds of megabytes in the
+// C allocator's per-thread arenas, and an idle server shrinks back without
+// waiting for the next request to trigger a purge.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 use tether_api::{app, config::Config, db::Db, openapi, telemetry};
 
 const USAGE: &str = "usage: tether [serve | migrate | openapi]

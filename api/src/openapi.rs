@@ -2,7 +2,11 @@
 //! handler. `openapi/openapi.json` is this, pretty-printed; a test keeps the
 //! two equal.
 
-use crate::http::{accounts, check_ins, error, goals, health, me, progress, schema, views};
+use crate::http::{
+    accounts, check_ins, error, error::ApiError, goals, health, me, progress, schema, views,
+};
+use actix_web::{HttpResponse, web::Bytes};
+use std::sync::OnceLock;
 use utoipa::{
     Modify, OpenApi,
     openapi::security::{Http, HttpAuthScheme, SecurityScheme},
@@ -73,6 +77,25 @@ impl Modify for BearerAuth {
 /// The spec as served at `/openapi.json`.
 pub fn spec() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
+}
+
+/// `GET /openapi.json`: the spec, serialised on first request and shared by
+/// every worker after. Each worker holding its own copy of the document
+/// (as Swagger UI's service does) cost megabytes for bytes that never
+/// change, and a server nobody reads the docs of need not build them.
+pub async fn serve() -> Result<HttpResponse, ApiError> {
+    static SPEC: OnceLock<Bytes> = OnceLock::new();
+    let spec = match SPEC.get() {
+        Some(spec) => spec.clone(),
+        None => {
+            let json =
+                serde_json::to_vec(&spec()).map_err(|error| ApiError::Internal(Box::new(error)))?;
+            SPEC.get_or_init(|| Bytes::from(json)).clone()
+        }
+    };
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .body(spec))
 }
 
 /// The spec as committed: pretty JSON with a final newline.
