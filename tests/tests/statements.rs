@@ -2,8 +2,9 @@
 //! connections (diesel's instrumentation), on SQLite and, with
 //! `TETHER_TEST_POSTGRES_URL`, on PostgreSQL. The hot paths have ceilings a
 //! regression fails, set at what they take today (a check-in PUT 3, where
-//! 5 would be allowed; a progress GET 1, where 2 would be), so that any
-//! growth shows; every read is held to writing nothing. A binary of its
+//! 5 would be allowed, and 2 round trips when it reaches no new milestone;
+//! a progress GET 1, where 2 would be), so that any growth shows; every
+//! read is held to writing nothing. A binary of its
 //! own, so that no other test's requests are counted.
 
 #![allow(clippy::unwrap_used)]
@@ -61,6 +62,8 @@ struct Call {
     body: Option<Value>,
     /// The most statements it may issue, for the paths held to a ceiling.
     ceiling: Option<usize>,
+    /// The most round trips it may take, transaction control included.
+    trips: Option<usize>,
 }
 
 fn call(name: &'static str, method: Method, path: String, body: Option<Value>) -> Call {
@@ -70,6 +73,7 @@ fn call(name: &'static str, method: Method, path: String, body: Option<Value>) -
         path,
         body,
         ceiling: None,
+        trips: None,
     }
 }
 
@@ -112,10 +116,21 @@ async fn each_request_issues_few_statements_and_reads_write_nothing() {
         Call {
             ceiling: Some(3),
             ..call(
-                "PUT a check-in (new)",
+                "PUT a check-in (new, a milestone)",
                 Method::PUT,
                 format!("{goal_path}/check-ins/{today}"),
                 Some(check_in.clone()),
+            )
+        },
+        Call {
+            ceiling: Some(3),
+            // A write that reaches no new milestone is its one statement.
+            trips: Some(2),
+            ..call(
+                "PUT a check-in (new, no milestone)",
+                Method::PUT,
+                format!("{goal_path}/check-ins/{}", day(11)),
+                Some(json!({"status": "done"})),
             )
         },
         Call {
@@ -129,6 +144,7 @@ async fn each_request_issues_few_statements_and_reads_write_nothing() {
         },
         Call {
             ceiling: Some(3),
+            trips: Some(2),
             ..call(
                 "PUT a check-in (replacing)",
                 Method::PUT,
@@ -186,23 +202,38 @@ async fn each_request_issues_few_statements_and_reads_write_nothing() {
         ),
     ];
     take();
-    let mut table = String::from("\nstatements a request issues (inside BEGIN ... COMMIT):\n");
+    let mut table = String::from(
+        "\nwhat a request issues: statements (BEGIN and COMMIT not counted), round trips (counted)\n",
+    );
     let mut failures = Vec::new();
     for call in &calls {
         let status = send(&app, &sam, call).await;
         assert!((200..300).contains(&status), "{}: {status}", call.name);
         let statements = take();
         let work: Vec<&String> = statements.iter().filter(|s| is_work(s)).collect();
+        let limits: Vec<String> = [
+            call.ceiling.map(|c| format!("statements at most {c}")),
+            call.trips.map(|t| format!("round trips at most {t}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         table.push_str(&format!(
-            "  {:<34} {:>2}{}\n",
+            "  {:<34} {:>2} {:>2}  {}\n",
             call.name,
             work.len(),
-            call.ceiling
-                .map(|c| format!("  (at most {c})"))
-                .unwrap_or_default()
+            statements.len(),
+            limits.join(", ")
         ));
         if call.ceiling.is_some_and(|ceiling| work.len() > ceiling) {
             failures.push(format!("{} issued {}: {work:#?}", call.name, work.len()));
+        }
+        if call.trips.is_some_and(|trips| statements.len() > trips) {
+            failures.push(format!(
+                "{} took {} round trips: {statements:#?}",
+                call.name,
+                statements.len()
+            ));
         }
         if call.method == Method::GET
             && let Some(write) = statements.iter().find(|s| writes(s))

@@ -2,7 +2,8 @@
 
 use super::{
     DbConn, DbError,
-    schema::{check_ins, goals, members, sessions},
+    milestones::Ledger,
+    schema::{check_ins, goals, members, milestones, sessions},
     sessions::live,
 };
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
@@ -202,18 +203,12 @@ diesel::define_sql_function! {
     fn string_agg(text: SqlText, delimiter: SqlText) -> Nullable<SqlText>;
 }
 
-/// Like [`find_active_in_session`], with the goal's history (day and status
-/// of every check-in, in no order) in the same statement: what a progress
-/// read and a check-in write need, in one round trip.
-pub fn find_active_with_history_in_session(
-    conn: &mut DbConn,
-    member: MemberId,
-    session: Uuid,
-    id: Uuid,
-    now: NaiveDateTime,
-) -> Result<Option<(TimeZone, Option<GoalWithHistory>)>, DbError> {
-    let history = check_ins::table
-        .filter(check_ins::goal_id.eq(id.to_string()))
+/// A goal's history (day and status of every check-in, in no order) as one
+/// text, for the statement that loads the goal.
+#[diesel::dsl::auto_type]
+fn history_text(goal: String) -> _ {
+    check_ins::table
+        .filter(check_ins::goal_id.eq(goal))
         .select(string_agg(
             check_ins::day
                 .cast::<SqlText>()
@@ -221,11 +216,41 @@ pub fn find_active_with_history_in_session(
                 .concat(check_ins::status),
             ",",
         ))
-        .single_value();
+        .single_value()
+}
+
+/// Parses the member's time zone and goal beside a history text, as the
+/// loading statements read them.
+fn parse_loaded(
+    member: MemberId,
+    zone: &str,
+    goal: Option<GoalRow>,
+    history: Option<&str>,
+) -> Result<(TimeZone, Option<GoalWithHistory>), DbError> {
+    let zone = TimeZone::parse(zone)
+        .map_err(|_| DbError::Corrupt(format!("member {member}: timezone")))?;
+    let Some(goal) = goal else {
+        return Ok((zone, None));
+    };
+    let goal = Goal::try_from(goal)?;
+    let history = parse_history(goal.id, history.unwrap_or_default())?;
+    Ok((zone, Some((goal, history))))
+}
+
+/// Like [`find_active_in_session`], with the goal's history (day and status
+/// of every check-in, in no order) in the same statement: what a progress
+/// read needs, in one round trip.
+pub fn find_active_with_history_in_session(
+    conn: &mut DbConn,
+    member: MemberId,
+    session: Uuid,
+    id: Uuid,
+    now: NaiveDateTime,
+) -> Result<Option<(TimeZone, Option<GoalWithHistory>)>, DbError> {
     let query = in_session(member.to_string(), session.to_string(), id.to_string(), now).select((
         members::timezone,
         goals::all_columns.nullable(),
-        history,
+        history_text(id.to_string()),
     ));
     // Casts and this function are the backends' own: the query runs on
     // each connection itself.
@@ -233,17 +258,48 @@ pub fn find_active_with_history_in_session(
         DbConn::Postgres(c) => query.first(c).optional()?,
         DbConn::Sqlite(c) => query.first(c).optional()?,
     };
-    let Some((zone, goal, history)) = found else {
+    found
+        .map(|(zone, goal, history)| parse_loaded(member, &zone, goal, history.as_deref()))
+        .transpose()
+}
+
+/// Like [`find_active_with_history_in_session`], with the milestones the
+/// goal's ledger holds: what a check-in write needs, in one round trip.
+pub fn find_active_for_write_in_session(
+    conn: &mut DbConn,
+    member: MemberId,
+    session: Uuid,
+    id: Uuid,
+    now: NaiveDateTime,
+) -> Result<Option<(TimeZone, Option<GoalForWrite>)>, DbError> {
+    let ledger = milestones::table
+        .filter(milestones::goal_id.eq(id.to_string()))
+        .select(string_agg(
+            milestones::metric
+                .concat(":")
+                .concat(milestones::threshold.cast::<SqlText>()),
+            ",",
+        ))
+        .single_value();
+    let query = in_session(member.to_string(), session.to_string(), id.to_string(), now).select((
+        members::timezone,
+        goals::all_columns.nullable(),
+        history_text(id.to_string()),
+        ledger,
+    ));
+    let found: Option<LoadedForWrite> = match conn {
+        DbConn::Postgres(c) => query.first(c).optional()?,
+        DbConn::Sqlite(c) => query.first(c).optional()?,
+    };
+    let Some((zone, goal, history, ledger)) = found else {
         return Ok(None);
     };
-    let zone = TimeZone::parse(&zone)
-        .map_err(|_| DbError::Corrupt(format!("member {member}: timezone")))?;
-    let Some(goal) = goal else {
+    let (zone, loaded) = parse_loaded(member, &zone, goal, history.as_deref())?;
+    let Some((goal, history)) = loaded else {
         return Ok(Some((zone, None)));
     };
-    let goal = Goal::try_from(goal)?;
-    let history = parse_history(goal.id, history.as_deref().unwrap_or_default())?;
-    Ok(Some((zone, Some((goal, history)))))
+    let ledger = Ledger::parse(goal.id, ledger.as_deref().unwrap_or_default())?;
+    Ok(Some((zone, Some((goal, history, ledger)))))
 }
 
 /// A goal's check-ins as progress is computed from them: day and status.
@@ -251,6 +307,12 @@ pub type History = Vec<(NaiveDate, CheckInStatus)>;
 
 /// A goal and its history.
 pub type GoalWithHistory = (Goal, History);
+
+/// A goal, its history, and what its ledger holds.
+pub type GoalForWrite = (Goal, History, Ledger);
+
+/// The member's time zone, the goal, and its history and ledger as texts.
+type LoadedForWrite = (String, Option<GoalRow>, Option<String>, Option<String>);
 
 fn parse_history(goal: Uuid, raw: &str) -> Result<History, DbError> {
     raw.split(',')

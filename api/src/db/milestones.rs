@@ -17,8 +17,46 @@ use diesel::{
     prelude::*,
     sql_types::{Date, Integer, Text, Timestamp},
 };
-use tether_domain::{MemberId, progress::Milestone};
+use std::collections::HashSet;
+use tether_domain::{
+    MemberId,
+    progress::{Metric, Milestone},
+};
 use uuid::Uuid;
+
+/// The thresholds a goal's ledger holds, read in the statement that loads
+/// the goal for a write, so that a write records only what is new and most
+/// writes insert nothing.
+#[derive(Debug, Default)]
+pub struct Ledger(HashSet<(Metric, u32)>);
+
+impl Ledger {
+    /// Parses `metric:threshold` entries joined by commas, as the loading
+    /// statement aggregates them.
+    pub fn parse(goal: Uuid, raw: &str) -> Result<Self, DbError> {
+        raw.split(',')
+            .filter(|entry| !entry.is_empty())
+            .map(|entry| {
+                let parsed = entry.split_once(':').and_then(|(metric, threshold)| {
+                    let metric = [Metric::Streak, Metric::DaysKept]
+                        .into_iter()
+                        .find(|known| known.as_str() == metric)?;
+                    Some((metric, threshold.parse().ok()?))
+                });
+                parsed.ok_or_else(|| DbError::Corrupt(format!("milestone of goal {goal}: {entry}")))
+            })
+            .collect::<Result<_, _>>()
+            .map(Self)
+    }
+
+    /// Those of `reached` the ledger does not hold yet.
+    pub fn unrecorded(&self, reached: Vec<Milestone>) -> Vec<Milestone> {
+        reached
+            .into_iter()
+            .filter(|milestone| !self.0.contains(&(milestone.metric, milestone.threshold)))
+            .collect()
+    }
+}
 
 /// A recorded milestone.
 #[derive(Debug, Clone, Queryable, Insertable)]

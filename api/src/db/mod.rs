@@ -22,7 +22,7 @@ use diesel::{
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use std::{
     path::Path,
-    sync::{Mutex, PoisonError},
+    sync::{Mutex, MutexGuard, PoisonError},
     time::Duration,
 };
 
@@ -271,9 +271,7 @@ where
     F: FnOnce(&mut DbConn) -> Result<T, E>,
     E: From<DbError>,
 {
-    static SQLITE_WRITER: Mutex<()> = Mutex::new(());
-    let _turn = matches!(conn, DbConn::Sqlite(_))
-        .then(|| SQLITE_WRITER.lock().unwrap_or_else(PoisonError::into_inner));
+    let _turn = sqlite_writer_turn(conn);
     match conn {
         DbConn::Postgres(c) => {
             AnsiTransactionManager::begin_transaction_sql(c, "BEGIN ISOLATION LEVEL READ COMMITTED")
@@ -297,4 +295,25 @@ where
             Err(error)
         }
     }
+}
+
+/// The in-process turn of SQLite's single writer (see [`write`]); none is
+/// needed on PostgreSQL.
+fn sqlite_writer_turn(conn: &DbConn) -> Option<MutexGuard<'static, ()>> {
+    static SQLITE_WRITER: Mutex<()> = Mutex::new(());
+    matches!(conn, DbConn::Sqlite(_))
+        .then(|| SQLITE_WRITER.lock().unwrap_or_else(PoisonError::into_inner))
+}
+
+/// Runs `work`, which issues exactly one statement that writes, as that
+/// statement's own transaction: one round trip where [`write`] takes
+/// three, with the same guarantee, since a single statement is atomic on
+/// both engines. On SQLite it waits for the writer's turn like [`write`].
+pub fn write_one<T, E, F>(conn: &mut DbConn, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<DbError>,
+{
+    let _turn = sqlite_writer_turn(conn);
+    work(conn)
 }

@@ -18,17 +18,21 @@ use super::{
 use crate::{
     clock,
     db::{
-        self, DbConn, check_ins,
+        self, DbError, check_ins,
         check_ins::{CheckIn, Stored},
         goals::{Goal, History},
         milestones,
+        milestones::Ledger,
     },
     state::AppState,
 };
 use actix_web::{HttpResponse, http::header, web};
 use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
-use tether_domain::{CheckInStatus, Mood, Text, TextRule, check_in_date, check_status, progress};
+use tether_domain::{
+    CheckInStatus, Mood, Text, TextRule, check_in_date, check_status,
+    progress::{self, Milestone},
+};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -114,28 +118,16 @@ fn path_date(raw: &str) -> Result<NaiveDate, ApiError> {
     parse::date(raw).map_err(|message| ApiError::Validation(FieldErrors::one("date", message)))
 }
 
-/// Records in the ledger the milestones the goal's `history`, as a write
-/// just left it, reaches (the rule is in `db::milestones`), after the write
-/// changed `day`. A change on a day reaches no milestone dated before its
-/// week (a week's count can be reached before the day that keeps it), so
-/// older ones, recorded when they were reached, are not written again, and
-/// most writes insert none.
-fn record_milestones(
-    conn: &mut DbConn,
+/// The milestones the goal's `history`, as a write will leave it, reaches
+/// that its ledger does not hold yet (the rule is in `db::milestones`).
+/// Most writes reach none, and then the write is its one statement.
+fn unrecorded_milestones(
     goal: &Goal,
     history: &History,
-    day: NaiveDate,
+    ledger: &Ledger,
     today: NaiveDate,
-    now: NaiveDateTime,
-) -> Result<(), ApiError> {
-    let week_before = day - Days::new(6);
-    let reached: Vec<_> = progress::progress(&goal.schedule(), history, today, 1)
-        .milestones
-        .into_iter()
-        .filter(|milestone| milestone.reached_on >= week_before)
-        .collect();
-    milestones::record(conn, goal.id, &reached, now)?;
-    Ok(())
+) -> Vec<Milestone> {
+    ledger.unrecorded(progress::progress(&goal.schedule(), history, today, 1).milestones)
 }
 
 /// Records how a day went. The same PUT again changes nothing; a different
@@ -173,25 +165,35 @@ pub async fn put(
     let (check_in, created) = state
         .db
         .run(move |conn| {
-            db::write(conn, |conn| {
-                let (goal, today, mut history) = caller.goal_with_history(conn, id)?;
-                let check_in = new_check_in(&goal, &raw_date, body, today, now)?;
-                let (stored, created) = match check_ins::upsert(conn, &check_in)? {
-                    Stored::Created(stored) => (stored, true),
-                    Stored::Replaced(stored) => (stored, false),
-                    // The same PUT again: nothing changed, nothing to record.
-                    Stored::Unchanged => {
-                        let stored = check_ins::find(conn, goal.id, check_in.day)?
-                            .ok_or_else(|| ApiError::internal("check-in missing after upsert"))?;
-                        return Ok((stored, false));
-                    }
-                };
-                // The history as this write leaves it: read before it, with
-                // the day's new status.
-                history.retain(|(day, _)| *day != stored.day);
-                history.push((stored.day, stored.status));
-                record_milestones(conn, &goal, &history, stored.day, today, now)?;
-                Ok::<_, ApiError>((stored, created))
+            // Read before the write, outside a transaction: a transaction
+            // would not make it safer (under READ COMMITTED each statement
+            // sees its own snapshot anyway) and would cost two round trips.
+            // Two writes racing on one goal may each miss a milestone only
+            // their sum reaches; the goal's next write records it, since
+            // every write records whatever the ledger lacks.
+            let (goal, today, mut history, ledger) = caller.goal_for_write(conn, id)?;
+            let check_in = new_check_in(&goal, &raw_date, body, today, now)?;
+            history.retain(|(day, _)| *day != check_in.day);
+            history.push((check_in.day, check_in.status));
+            let reached = unrecorded_milestones(&goal, &history, &ledger, today);
+            let stored = if reached.is_empty() {
+                db::write_one(conn, |conn| check_ins::upsert(conn, &check_in))?
+            } else {
+                db::write(conn, |conn| {
+                    let stored = check_ins::upsert(conn, &check_in)?;
+                    milestones::record(conn, goal.id, &reached, now)?;
+                    Ok::<_, DbError>(stored)
+                })?
+            };
+            Ok::<_, ApiError>(match stored {
+                Stored::Created(stored) => (stored, true),
+                Stored::Replaced(stored) => (stored, false),
+                // The same PUT again: nothing changed.
+                Stored::Unchanged => {
+                    let stored = check_ins::find(conn, goal.id, check_in.day)?
+                        .ok_or_else(|| ApiError::internal("check-in missing after upsert"))?;
+                    (stored, false)
+                }
             })
         })
         .await?;
@@ -368,17 +370,30 @@ pub async fn delete(
     state
         .db
         .run(move |conn| {
-            db::write(conn, |conn| {
-                let (goal, today, mut history) = caller.goal_with_history(conn, id)?;
-                let day = check_in_date(date, goal.started_on, today)
-                    .map_err(|e| ApiError::Validation(FieldErrors::one("date", e.to_string())))?;
-                if !check_ins::delete(conn, goal.id, day)? {
-                    return Err(ApiError::NotFound);
-                }
-                // Taking back a slip can complete a milestone of days kept.
-                history.retain(|(taken_back, _)| *taken_back != day);
-                record_milestones(conn, &goal, &history, day, today, now)
-            })
+            // Read outside a transaction, as for a PUT.
+            let (goal, today, mut history, ledger) = caller.goal_for_write(conn, id)?;
+            let day = check_in_date(date, goal.started_on, today)
+                .map_err(|e| ApiError::Validation(FieldErrors::one("date", e.to_string())))?;
+            // Taking back a slip can complete a milestone of days kept.
+            history.retain(|(taken_back, _)| *taken_back != day);
+            let reached = unrecorded_milestones(&goal, &history, &ledger, today);
+            let deleted = if reached.is_empty() {
+                db::write_one(conn, |conn| check_ins::delete(conn, goal.id, day))?
+            } else {
+                // Recorded only if there was a check-in to take back.
+                db::write(conn, |conn| {
+                    if !check_ins::delete(conn, goal.id, day)? {
+                        return Err(ApiError::NotFound);
+                    }
+                    milestones::record(conn, goal.id, &reached, now)?;
+                    Ok(true)
+                })?
+            };
+            if deleted {
+                Ok(())
+            } else {
+                Err(ApiError::NotFound)
+            }
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

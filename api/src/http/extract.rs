@@ -10,6 +10,7 @@ use crate::{
         goals::{Goal, History},
         members,
         members::Member,
+        milestones::Ledger,
         sessions,
     },
     state::AppState,
@@ -73,6 +74,24 @@ impl Caller {
             None => Err(ApiError::TOKEN_INVALID),
             Some((_, None)) => Err(ApiError::NotFound),
             Some((zone, Some((goal, history)))) => Ok((goal, zone.today(now.and_utc()), history)),
+        }
+    }
+
+    /// Like [`Caller::goal_with_history`], with the milestones the goal's
+    /// ledger holds: what a check-in write needs, in one statement.
+    pub fn goal_for_write(
+        &self,
+        conn: &mut DbConn,
+        id: Uuid,
+    ) -> Result<(Goal, NaiveDate, History, Ledger), ApiError> {
+        let TokenClaims { member, session } = self.0;
+        let now = clock::now();
+        match goals::find_active_for_write_in_session(conn, member, session, id, now)? {
+            None => Err(ApiError::TOKEN_INVALID),
+            Some((_, None)) => Err(ApiError::NotFound),
+            Some((zone, Some((goal, history, ledger)))) => {
+                Ok((goal, zone.today(now.and_utc()), history, ledger))
+            }
         }
     }
 
