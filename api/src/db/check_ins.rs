@@ -5,7 +5,13 @@ use super::{
     schema::{check_ins, goals},
 };
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::{prelude::*, upsert::excluded};
+use diesel::{
+    backend::Backend,
+    prelude::*,
+    query_builder::{AstPass, Query, QueryFragment, QueryId},
+    serialize::ToSql,
+    sql_types::{Bool, Date, HasSqlType, Integer, Nullable, Text as SqlText, Timestamp},
+};
 use tether_domain::{CheckInStatus, MemberId, Mood, Text};
 use uuid::Uuid;
 
@@ -97,7 +103,84 @@ pub enum Stored {
     Unchanged,
 }
 
-diesel::infix_operator!(IsDistinctFrom, " IS DISTINCT FROM ");
+/// The check-in upsert as one fixed statement. diesel's own upsert builder
+/// marks every `DO UPDATE` as not to be prepared once and reused (its
+/// changesets may change shape), so each PUT would make PostgreSQL parse
+/// and plan it again: this one's text never changes, so both engines keep
+/// it prepared.
+struct UpsertCheckIn<'a>(&'a CheckInRow);
+
+const UPSERT_CHECK_IN: &str = "INSERT INTO check_ins \
+    (id, goal_id, day, status, note, note_shared, mood, created_at, updated_at) \
+    VALUES (";
+
+// Only writes a day that changes: an identical PUT leaves the row, its
+// `updated_at` included, as it was, and returns nothing.
+const UPSERT_CHECK_IN_CONFLICT: &str = ") ON CONFLICT (goal_id, day) DO UPDATE SET \
+    status = excluded.status, note = excluded.note, note_shared = excluded.note_shared, \
+    mood = excluded.mood, updated_at = excluded.updated_at \
+    WHERE check_ins.status IS DISTINCT FROM excluded.status \
+    OR check_ins.note IS DISTINCT FROM excluded.note \
+    OR check_ins.note_shared IS DISTINCT FROM excluded.note_shared \
+    OR check_ins.mood IS DISTINCT FROM excluded.mood \
+    RETURNING id, goal_id, day, status, note, note_shared, mood, created_at, updated_at";
+
+impl QueryId for UpsertCheckIn<'_> {
+    type QueryId = UpsertCheckIn<'static>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl Query for UpsertCheckIn<'_> {
+    type SqlType = (
+        SqlText,
+        SqlText,
+        Date,
+        SqlText,
+        Nullable<SqlText>,
+        Bool,
+        Nullable<Integer>,
+        Timestamp,
+        Timestamp,
+    );
+}
+
+impl<DB> QueryFragment<DB> for UpsertCheckIn<'_>
+where
+    DB: Backend + HasSqlType<SqlText> + HasSqlType<Date> + HasSqlType<Bool>,
+    DB: HasSqlType<Integer> + HasSqlType<Timestamp>,
+    String: ToSql<SqlText, DB>,
+    NaiveDate: ToSql<Date, DB>,
+    bool: ToSql<Bool, DB>,
+    Option<String>: ToSql<Nullable<SqlText>, DB>,
+    Option<i32>: ToSql<Nullable<Integer>, DB>,
+    NaiveDateTime: ToSql<Timestamp, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        let row = self.0;
+        out.push_sql(UPSERT_CHECK_IN);
+        out.push_bind_param::<SqlText, _>(&row.id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<SqlText, _>(&row.goal_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Date, _>(&row.day)?;
+        out.push_sql(", ");
+        out.push_bind_param::<SqlText, _>(&row.status)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<SqlText>, _>(&row.note)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Bool, _>(&row.note_shared)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<Integer>, _>(&row.mood)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Timestamp, _>(&row.created_at)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Timestamp, _>(&row.updated_at)?;
+        out.push_sql(UPSERT_CHECK_IN_CONFLICT);
+        Ok(())
+    }
+}
+
+impl<Conn> RunQueryDsl<Conn> for UpsertCheckIn<'_> {}
 
 /// Stores the check-in for its goal and day, replacing one already there
 /// unless it says the same (then the row, `updated_at` included, stays as
@@ -106,40 +189,11 @@ diesel::infix_operator!(IsDistinctFrom, " IS DISTINCT FROM ");
 /// One statement with the unique index deciding, so a phone's retries and
 /// racing requests can never store two rows for a day.
 pub fn upsert(conn: &mut DbConn, check_in: &CheckIn) -> Result<Stored, DbError> {
-    use diesel::query_dsl::methods::FilterDsl;
     let row = CheckInRow::from(check_in);
-    let differs = IsDistinctFrom::new(check_ins::status, excluded(check_ins::status))
-        .or(IsDistinctFrom::new(
-            check_ins::note,
-            excluded(check_ins::note),
-        ))
-        .or(IsDistinctFrom::new(
-            check_ins::note_shared,
-            excluded(check_ins::note_shared),
-        ))
-        .or(IsDistinctFrom::new(
-            check_ins::mood,
-            excluded(check_ins::mood),
-        ));
-    let query = FilterDsl::filter(
-        diesel::insert_into(check_ins::table)
-            .values(&row)
-            .on_conflict((check_ins::goal_id, check_ins::day))
-            .do_update()
-            .set((
-                check_ins::status.eq(excluded(check_ins::status)),
-                check_ins::note.eq(excluded(check_ins::note)),
-                check_ins::note_shared.eq(excluded(check_ins::note_shared)),
-                check_ins::mood.eq(excluded(check_ins::mood)),
-                check_ins::updated_at.eq(excluded(check_ins::updated_at)),
-            )),
-        differs,
-    )
-    .returning(check_ins::all_columns);
-    // diesel's multi-connection cannot run an upsert itself.
+    // diesel's multi-connection runs only its own query types.
     let written: Option<CheckInRow> = match conn {
-        DbConn::Postgres(c) => query.get_result(c).optional()?,
-        DbConn::Sqlite(c) => query.get_result(c).optional()?,
+        DbConn::Postgres(c) => UpsertCheckIn(&row).get_result(c).optional()?,
+        DbConn::Sqlite(c) => UpsertCheckIn(&row).get_result(c).optional()?,
     };
     Ok(match written {
         None => Stored::Unchanged,

@@ -106,8 +106,14 @@ impl r2d2::ManageConnection for Manager {
             DatabaseUrl::Postgres(url) => {
                 let mut conn = PgConnection::establish(url)?;
                 // Dates read as text (a goal's history) must be
-                // YYYY-MM-DD whatever the server's default style.
-                conn.batch_execute("SET DateStyle = ISO")?;
+                // YYYY-MM-DD whatever the server's default style. Our
+                // prepared statements look rows up by key, so one generic
+                // plan serves every call, where the default would plan
+                // them again at each call to see whether the values
+                // change the plan.
+                conn.batch_execute(
+                    "SET DateStyle = ISO; SET plan_cache_mode = force_generic_plan",
+                )?;
                 Ok(DbConn::Postgres(conn))
             }
             DatabaseUrl::Sqlite(path) => {
