@@ -38,9 +38,20 @@ pub struct CheckIn {
     pub updated_at: NaiveDateTime,
 }
 
+impl CheckIn {
+    /// Whether `other` says what this one says of its day (status, note,
+    /// who may read the note, mood), whatever its id and times.
+    pub fn says_the_same(&self, other: &CheckIn) -> bool {
+        self.status == other.status
+            && self.note == other.note
+            && self.note_shared == other.note_shared
+            && self.mood == other.mood
+    }
+}
+
 #[derive(Queryable, Insertable)]
 #[diesel(table_name = check_ins)]
-struct CheckInRow {
+pub(super) struct CheckInRow {
     id: String,
     goal_id: String,
     day: NaiveDate,

@@ -2,6 +2,7 @@
 
 use super::{
     DbConn, DbError,
+    check_ins::{CheckIn, CheckInRow},
     milestones::Ledger,
     schema::{check_ins, goals, members, milestones, sessions},
     sessions::live,
@@ -263,15 +264,19 @@ pub fn find_active_with_history_in_session(
         .transpose()
 }
 
+diesel::alias!(check_ins as on_day: OnDay);
+
 /// Like [`find_active_with_history_in_session`], with the milestones the
-/// goal's ledger holds: what a check-in write needs, in one round trip.
+/// goal's ledger holds and the check-in already stored for `day`: what a
+/// check-in write needs, in one round trip.
 pub fn find_active_for_write_in_session(
     conn: &mut DbConn,
     member: MemberId,
     session: Uuid,
     id: Uuid,
+    day: Option<NaiveDate>,
     now: NaiveDateTime,
-) -> Result<Option<(TimeZone, Option<GoalForWrite>)>, DbError> {
+) -> Result<Option<(TimeZone, Option<ForWrite>)>, DbError> {
     let ledger = milestones::table
         .filter(milestones::goal_id.eq(id.to_string()))
         .select(string_agg(
@@ -281,17 +286,26 @@ pub fn find_active_for_write_in_session(
             ",",
         ))
         .single_value();
-    let query = in_session(member.to_string(), session.to_string(), id.to_string(), now).select((
-        members::timezone,
-        goals::all_columns.nullable(),
-        history_text(id.to_string()),
-        ledger,
-    ));
+    // A day that did not parse is compared as NULL: it matches no row.
+    let query = in_session(member.to_string(), session.to_string(), id.to_string(), now)
+        .left_join(
+            on_day.on(on_day
+                .field(check_ins::goal_id)
+                .eq(goals::id)
+                .and(on_day.field(check_ins::day).nullable().eq(day))),
+        )
+        .select((
+            members::timezone,
+            goals::all_columns.nullable(),
+            history_text(id.to_string()),
+            ledger,
+            on_day.fields(check_ins::all_columns).nullable(),
+        ));
     let found: Option<LoadedForWrite> = match conn {
         DbConn::Postgres(c) => query.first(c).optional()?,
         DbConn::Sqlite(c) => query.first(c).optional()?,
     };
-    let Some((zone, goal, history, ledger)) = found else {
+    let Some((zone, goal, history, ledger, stored)) = found else {
         return Ok(None);
     };
     let (zone, loaded) = parse_loaded(member, &zone, goal, history.as_deref())?;
@@ -299,7 +313,16 @@ pub fn find_active_for_write_in_session(
         return Ok(Some((zone, None)));
     };
     let ledger = Ledger::parse(goal.id, ledger.as_deref().unwrap_or_default())?;
-    Ok(Some((zone, Some((goal, history, ledger)))))
+    let stored = stored.map(CheckIn::try_from).transpose()?;
+    Ok(Some((
+        zone,
+        Some(ForWrite {
+            goal,
+            history,
+            ledger,
+            stored,
+        }),
+    )))
 }
 
 /// A goal's check-ins as progress is computed from them: day and status.
@@ -308,11 +331,28 @@ pub type History = Vec<(NaiveDate, CheckInStatus)>;
 /// A goal and its history.
 pub type GoalWithHistory = (Goal, History);
 
-/// A goal, its history, and what its ledger holds.
-pub type GoalForWrite = (Goal, History, Ledger);
+/// What a check-in write on a goal and day needs first.
+#[derive(Debug)]
+pub struct ForWrite {
+    /// The goal.
+    pub goal: Goal,
+    /// Its history.
+    pub history: History,
+    /// What its ledger holds.
+    pub ledger: Ledger,
+    /// The check-in stored for the day, if any.
+    pub stored: Option<CheckIn>,
+}
 
-/// The member's time zone, the goal, and its history and ledger as texts.
-type LoadedForWrite = (String, Option<GoalRow>, Option<String>, Option<String>);
+/// The member's time zone, the goal, its history and ledger as texts, and
+/// the day's check-in.
+type LoadedForWrite = (
+    String,
+    Option<GoalRow>,
+    Option<String>,
+    Option<String>,
+    Option<CheckInRow>,
+);
 
 fn parse_history(goal: Uuid, raw: &str) -> Result<History, DbError> {
     raw.split(',')

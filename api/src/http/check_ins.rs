@@ -20,7 +20,7 @@ use crate::{
     db::{
         self, DbError, check_ins,
         check_ins::{CheckIn, Stored},
-        goals::{Goal, History},
+        goals::{ForWrite, Goal, History},
         milestones,
         milestones::Ledger,
     },
@@ -171,11 +171,24 @@ pub async fn put(
             // Two writes racing on one goal may each miss a milestone only
             // their sum reaches; the goal's next write records it, since
             // every write records whatever the ledger lacks.
-            let (goal, today, mut history, ledger) = caller.goal_for_write(conn, id)?;
+            let day = parse::date(&raw_date).ok();
+            let (loaded, today) = caller.goal_for_write(conn, id, day)?;
+            let ForWrite {
+                goal,
+                mut history,
+                ledger,
+                stored,
+            } = loaded;
             let check_in = new_check_in(&goal, &raw_date, body, today, now)?;
             history.retain(|(day, _)| *day != check_in.day);
             history.push((check_in.day, check_in.status));
             let reached = unrecorded_milestones(&goal, &history, &ledger, today);
+            if let Some(stored) = stored.filter(|stored| stored.says_the_same(&check_in))
+                && reached.is_empty()
+            {
+                // The same PUT again (a phone's retry): nothing to write.
+                return Ok((stored, false));
+            }
             let stored = if reached.is_empty() {
                 db::write_one(conn, |conn| check_ins::upsert(conn, &check_in))?
             } else {
@@ -188,7 +201,8 @@ pub async fn put(
             Ok::<_, ApiError>(match stored {
                 Stored::Created(stored) => (stored, true),
                 Stored::Replaced(stored) => (stored, false),
-                // The same PUT again: nothing changed.
+                // The same PUT again, made by a request that raced this
+                // one since the read.
                 Stored::Unchanged => {
                     let stored = check_ins::find(conn, goal.id, check_in.day)?
                         .ok_or_else(|| ApiError::internal("check-in missing after upsert"))?;
@@ -371,9 +385,18 @@ pub async fn delete(
         .db
         .run(move |conn| {
             // Read outside a transaction, as for a PUT.
-            let (goal, today, mut history, ledger) = caller.goal_for_write(conn, id)?;
+            let (loaded, today) = caller.goal_for_write(conn, id, Some(date))?;
+            let ForWrite {
+                goal,
+                mut history,
+                ledger,
+                stored,
+            } = loaded;
             let day = check_in_date(date, goal.started_on, today)
                 .map_err(|e| ApiError::Validation(FieldErrors::one("date", e.to_string())))?;
+            if stored.is_none() {
+                return Err(ApiError::NotFound);
+            }
             // Taking back a slip can complete a milestone of days kept.
             history.retain(|(taken_back, _)| *taken_back != day);
             let reached = unrecorded_milestones(&goal, &history, &ledger, today);

@@ -7,10 +7,9 @@ use crate::{
     clock,
     db::{
         DbConn, goals,
-        goals::{Goal, History},
+        goals::{ForWrite, Goal, History},
         members,
         members::Member,
-        milestones::Ledger,
         sessions,
     },
     state::AppState,
@@ -78,20 +77,21 @@ impl Caller {
     }
 
     /// Like [`Caller::goal_with_history`], with the milestones the goal's
-    /// ledger holds: what a check-in write needs, in one statement.
+    /// ledger holds and the check-in stored for `day` (none when the day is
+    /// `None`, as for a date that did not parse): what a check-in write
+    /// needs, in one statement.
     pub fn goal_for_write(
         &self,
         conn: &mut DbConn,
         id: Uuid,
-    ) -> Result<(Goal, NaiveDate, History, Ledger), ApiError> {
+        day: Option<NaiveDate>,
+    ) -> Result<(ForWrite, NaiveDate), ApiError> {
         let TokenClaims { member, session } = self.0;
         let now = clock::now();
-        match goals::find_active_for_write_in_session(conn, member, session, id, now)? {
+        match goals::find_active_for_write_in_session(conn, member, session, id, day, now)? {
             None => Err(ApiError::TOKEN_INVALID),
             Some((_, None)) => Err(ApiError::NotFound),
-            Some((zone, Some((goal, history, ledger)))) => {
-                Ok((goal, zone.today(now.and_utc()), history, ledger))
-            }
+            Some((zone, Some(loaded))) => Ok((loaded, zone.today(now.and_utc()))),
         }
     }
 
