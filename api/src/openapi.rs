@@ -3,7 +3,8 @@
 //! two equal.
 
 use crate::http::{
-    accounts, check_ins, error, error::ApiError, goals, health, me, progress, schema, views,
+    accounts, check_ins, error, error::ApiError, goals, groups, health, matching, me, partnerships,
+    progress, schema, strategies, views,
 };
 use actix_web::{HttpResponse, web::Bytes};
 use std::sync::OnceLock;
@@ -42,6 +43,30 @@ use utoipa::{
         check_ins::list,
         check_ins::delete,
         progress::get,
+        groups::create,
+        groups::list,
+        groups::get,
+        groups::join,
+        groups::members,
+        groups::remove_member,
+        groups::set_role,
+        groups::rotate_code,
+        strategies::list,
+        strategies::create,
+        strategies::get,
+        strategies::mark,
+        strategies::unmark,
+        strategies::delete,
+        matching::suggestions,
+        matching::pair,
+        partnerships::create,
+        partnerships::list,
+        partnerships::get,
+        partnerships::accept,
+        partnerships::decline,
+        partnerships::cancel,
+        partnerships::end,
+        partnerships::progress,
     ),
     components(schemas(
         error::Problem,
@@ -50,6 +75,13 @@ use utoipa::{
         views::QuietHours,
         goals::GoalView,
         check_ins::CheckInView,
+        groups::GroupView,
+        groups::GroupMemberView,
+        strategies::StrategyView,
+        matching::SuggestionsView,
+        matching::PairingView,
+        partnerships::PartnershipView,
+        partnerships::PartnerProgressView,
     )),
     servers((url = "/", description = "The server that serves this document")),
     modifiers(&BearerAuth),
@@ -58,6 +90,8 @@ use utoipa::{
         (name = "me", description = "The caller's own account"),
         (name = "goals", description = "Goals a member sets; private unless shared"),
         (name = "check-ins", description = "Day-by-day records and the progress computed from them"),
+        (name = "groups", description = "Recovery groups: members only see them"),
+        (name = "partners", description = "Accountability partners: requests, partnerships, and what an active partner sees"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

@@ -3,7 +3,6 @@
 
 use crate::text::{TextRule, required_text};
 use chrono::{Datelike, NaiveDate, Weekday};
-use std::{fmt, str::FromStr};
 
 /// A member may keep at most this many active goals: a handful of goals
 /// kept beats fifty abandoned.
@@ -161,6 +160,8 @@ pub enum CheckInStatus {
 #[error("must be one of {0}")]
 pub struct UnknownName(pub &'static str);
 
+/// Gives a fieldless enum its wire names: `ALL`, `as_str`, `FromStr` (with
+/// an [`UnknownName`] error listing `$expected`) and `Display`.
 macro_rules! named {
     ($type:ident, $expected:literal, $($variant:ident => $name:literal),+ $(,)?) => {
         impl $type {
@@ -168,29 +169,32 @@ macro_rules! named {
             pub const ALL: &'static [Self] = &[$(Self::$variant),+];
 
             /// The wire and storage name.
+            #[must_use]
             pub fn as_str(self) -> &'static str {
                 match self { $(Self::$variant => $name),+ }
             }
         }
 
-        impl FromStr for $type {
-            type Err = UnknownName;
+        impl ::std::str::FromStr for $type {
+            type Err = $crate::goal::UnknownName;
 
-            fn from_str(raw: &str) -> Result<Self, UnknownName> {
+            fn from_str(raw: &str) -> Result<Self, Self::Err> {
                 match raw {
                     $($name => Ok(Self::$variant),)+
-                    _ => Err(UnknownName($expected)),
+                    _ => Err($crate::goal::UnknownName($expected)),
                 }
             }
         }
 
-        impl fmt::Display for $type {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $type {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
     };
 }
+
+pub(crate) use named;
 
 named!(GoalKind, "build, quit", Build => "build", Quit => "quit");
 named!(Visibility, "private, partners", Private => "private", Partners => "partners");

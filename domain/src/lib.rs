@@ -6,7 +6,9 @@
 mod account;
 mod email;
 mod goal;
+mod group;
 mod ids;
+pub mod partners;
 mod password;
 mod profile;
 pub mod progress;
@@ -20,6 +22,10 @@ pub use goal::{
     MAX_ACTIVE_GOALS, MAX_ARCHIVED_GOALS, Mood, MoodError, QuitCadenceError, StartError,
     StatusError, UnknownName, Visibility, WEEKDAY_NAMES, WeekdaySet, check_cadence, check_in_date,
     check_start, check_status,
+};
+pub use group::{
+    GroupDescription, GroupName, GroupRole, InviteCode, InviteCodeError, MAX_GROUP_MEMBERS,
+    PartnerMessage, StrategyBody, StrategyTitle,
 };
 pub use ids::MemberId;
 pub use password::{Password, PasswordError};

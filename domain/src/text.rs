@@ -83,6 +83,16 @@ impl TextRule {
     pub const DESCRIPTION: Self = Self::many_lines(1_000, false);
     /// A check-in's note.
     pub const NOTE: Self = Self::many_lines(2_000, false);
+    /// A group's name.
+    pub const GROUP_NAME: Self = Self::one_line(80);
+    /// What a group is about, kept as written.
+    pub const GROUP_DESCRIPTION: Self = Self::many_lines(1_000, false);
+    /// The title of a coping strategy shared in a group.
+    pub const STRATEGY_TITLE: Self = Self::one_line(120);
+    /// The body of a coping strategy, kept as written.
+    pub const STRATEGY_BODY: Self = Self::many_lines(2_000, false);
+    /// The few words that go with a partner request, trimmed like a bio.
+    pub const PARTNER_MESSAGE: Self = Self::many_lines(500, true);
 
     const fn one_line(max: usize) -> Self {
         Self {
@@ -273,17 +283,25 @@ macro_rules! required_text {
             /// The field's rule.
             pub const RULE: $crate::text::TextRule = $rule;
 
-            /// Trims the input and checks what is left against the rule.
+            /// Checks the input against the rule (a one-line field is
+            /// trimmed first).
+            ///
+            /// # Errors
+            ///
+            /// When nothing but white space was sent, or the text breaks
+            /// the rule: too long, or holding a character the field refuses.
             pub fn parse(raw: &str) -> Result<Self, $crate::text::TextError> {
                 $crate::text::Text::required(raw, Self::RULE).map(Self)
             }
 
-            /// The text as storage holds it (see [`Text::stored`]).
+            /// The text as storage holds it (see [`Text::stored`](crate::Text::stored)).
+            #[must_use]
             pub fn stored(text: String) -> Self {
                 Self($crate::text::Text::stored(text))
             }
 
             /// The text.
+            #[must_use]
             pub fn as_str(&self) -> &str {
                 self.0.as_str()
             }
@@ -298,6 +316,52 @@ macro_rules! required_text {
 }
 
 pub(crate) use required_text;
+
+/// Declares a newtype over [`Text`] for a field that may be left empty:
+/// `parse` answers `None` for nothing but white space.
+macro_rules! optional_text {
+    ($(#[$doc:meta])* $name:ident, $rule:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct $name($crate::text::Text);
+
+        impl $name {
+            /// The field's rule.
+            pub const RULE: $crate::text::TextRule = $rule;
+
+            /// Checks the input against the rule; `None` when nothing but
+            /// white space was sent.
+            ///
+            /// # Errors
+            ///
+            /// When the text breaks the rule: too long, or holding a
+            /// character the field refuses.
+            pub fn parse(raw: &str) -> Result<Option<Self>, $crate::text::TextError> {
+                Ok($crate::text::Text::parse(raw, Self::RULE)?.map(Self))
+            }
+
+            /// The text as storage holds it (see [`Text::stored`](crate::Text::stored)).
+            #[must_use]
+            pub fn stored(text: String) -> Self {
+                Self($crate::text::Text::stored(text))
+            }
+
+            /// The text.
+            #[must_use]
+            pub fn as_str(&self) -> &str {
+                self.0.as_str()
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+pub(crate) use optional_text;
 
 #[cfg(test)]
 mod tests {
@@ -321,6 +385,11 @@ mod tests {
             TextRule::BIO,
             TextRule::DESCRIPTION,
             NOTE,
+            TextRule::GROUP_NAME,
+            TextRule::GROUP_DESCRIPTION,
+            TextRule::STRATEGY_TITLE,
+            TextRule::STRATEGY_BODY,
+            TextRule::PARTNER_MESSAGE,
         ] {
             for bad in [
                 "a\0b",

@@ -379,6 +379,103 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Sends `body` as JSON with `method` to `path` as `account`.
+    pub async fn send_json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        account: &Account,
+        body: Value,
+    ) -> reqwest::Response {
+        self.authed(method, path, &account.access)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Changes `account`'s profile, expecting 200.
+    pub async fn update_profile(&self, account: &Account, body: Value) {
+        let response = self
+            .send_json(reqwest::Method::PATCH, "/v1/me", account, body)
+            .await;
+        assert_eq!(response.status(), 200, "updating a profile");
+    }
+
+    /// A group `account` creates and facilitates (focus alcohol): its view.
+    pub async fn create_group(&self, account: &Account, name: &str) -> Value {
+        let response = self
+            .authed(reqwest::Method::POST, "/v1/groups", &account.access)
+            .header("Idempotency-Key", uuid::Uuid::now_v7().to_string())
+            .json(&json!({"name": name, "focus": "alcohol"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201, "creating a group");
+        response.json().await.unwrap()
+    }
+
+    /// `account` joins the group `code` opens, expecting 200: its view.
+    pub async fn join_group(&self, account: &Account, code: &str) -> Value {
+        let response = self
+            .send_json(
+                reqwest::Method::POST,
+                "/v1/groups/join",
+                account,
+                json!({"invite_code": code}),
+            )
+            .await;
+        assert_eq!(response.status(), 200, "joining a group");
+        response.json().await.unwrap()
+    }
+
+    /// A group `facilitator` created with every one of `members` in it:
+    /// the group's id.
+    pub async fn group_of(&self, facilitator: &Account, members: &[&Account]) -> String {
+        let group = self.create_group(facilitator, "Evening circle").await;
+        for member in members {
+            self.join_group(member, group["invite_code"].as_str().unwrap())
+                .await;
+        }
+        group["id"].as_str().unwrap().to_owned()
+    }
+
+    /// `from` asks `to`, who must be open to partnering, to partner up in
+    /// `group`, expecting 201: the request's view.
+    pub async fn request_partner(&self, from: &Account, to: &Account, group: &str) -> Value {
+        let response = self
+            .send_json(
+                reqwest::Method::POST,
+                "/v1/partnerships",
+                from,
+                json!({"member_id": to.id, "group_id": group, "message": "Shall we?"}),
+            )
+            .await;
+        assert_eq!(response.status(), 201, "requesting a partnership");
+        response.json().await.unwrap()
+    }
+
+    /// `a` and `b` as active partners in a fresh group `a` facilitates:
+    /// the partnership's id.
+    pub async fn partners(&self, a: &Account, b: &Account) -> String {
+        let group = self.group_of(a, &[b]).await;
+        self.update_profile(b, json!({"open_to_partnering": true}))
+            .await;
+        let request = self.request_partner(a, b, &group).await;
+        let id = request["id"].as_str().unwrap().to_owned();
+        let response = self
+            .call(
+                reqwest::Method::POST,
+                &format!("/v1/partnerships/{id}/accept"),
+                b,
+            )
+            .await;
+        assert_eq!(response.status(), 200, "accepting a partnership");
+        id
+    }
+}
+
 /// A registered member and their current tokens.
 #[derive(Debug, Clone)]
 pub struct Account {

@@ -262,6 +262,23 @@ pub fn page(
         .collect()
 }
 
+/// The check-ins of any of `goals` from `from` on, by goal and day.
+pub fn recent_of_goals(
+    conn: &mut DbConn,
+    goals: &[Uuid],
+    from: NaiveDate,
+) -> Result<Vec<CheckIn>, DbError> {
+    let ids: Vec<String> = goals.iter().map(ToString::to_string).collect();
+    check_ins::table
+        .filter(check_ins::goal_id.eq_any(ids))
+        .filter(check_ins::day.ge(from))
+        .order((check_ins::goal_id.asc(), check_ins::day.asc()))
+        .load::<CheckInRow>(conn)?
+        .into_iter()
+        .map(CheckIn::try_from)
+        .collect()
+}
+
 /// Every day and status of a goal: what progress is computed from.
 pub fn history(conn: &mut DbConn, goal: Uuid) -> Result<Vec<(NaiveDate, CheckInStatus)>, DbError> {
     check_ins::table

@@ -325,6 +325,41 @@ pub fn find_active_for_write_in_session(
     )))
 }
 
+/// The member's active goals shared with partners, oldest first, each with
+/// its history, in one statement: what an active partner sees.
+pub fn shared_with_history(
+    conn: &mut DbConn,
+    member: MemberId,
+) -> Result<Vec<GoalWithHistory>, DbError> {
+    let history = check_ins::table
+        .filter(check_ins::goal_id.eq(goals::id))
+        .select(string_agg(
+            check_ins::day
+                .cast::<SqlText>()
+                .concat(":")
+                .concat(check_ins::status),
+            ",",
+        ))
+        .single_value();
+    let query = goals::table
+        .filter(goals::member_id.eq(member.to_string()))
+        .filter(goals::archived_at.is_null())
+        .filter(goals::visibility.eq(Visibility::Partners.as_str()))
+        .select((goals::all_columns, history))
+        .order(goals::id.asc());
+    let rows: Vec<(GoalRow, Option<String>)> = match conn {
+        DbConn::Postgres(c) => query.load(c)?,
+        DbConn::Sqlite(c) => query.load(c)?,
+    };
+    rows.into_iter()
+        .map(|(row, history)| {
+            let goal = Goal::try_from(row)?;
+            let history = parse_history(goal.id, history.as_deref().unwrap_or_default())?;
+            Ok((goal, history))
+        })
+        .collect()
+}
+
 /// A goal's check-ins as progress is computed from them: day and status.
 pub type History = Vec<(NaiveDate, CheckInStatus)>;
 

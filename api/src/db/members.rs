@@ -176,6 +176,24 @@ pub fn find_in_session(
         .transpose()
 }
 
+/// Every member of any of the active `groups`, each once, by id.
+pub fn in_groups(conn: &mut DbConn, groups: &[uuid::Uuid]) -> Result<Vec<Member>, DbError> {
+    use super::schema::{group_members, recovery_groups};
+    let ids: Vec<String> = groups.iter().map(ToString::to_string).collect();
+    let in_them = group_members::table
+        .inner_join(recovery_groups::table)
+        .filter(group_members::group_id.eq_any(ids))
+        .filter(recovery_groups::archived_at.is_null())
+        .select(group_members::member_id);
+    members::table
+        .filter(members::id.eq_any(in_them))
+        .order(members::id.asc())
+        .load::<MemberRow>(conn)?
+        .into_iter()
+        .map(Member::try_from)
+        .collect()
+}
+
 /// The member who logs in with this email, if any.
 pub fn find_by_email(conn: &mut DbConn, email: &Email) -> Result<Option<Member>, DbError> {
     members::table

@@ -3,11 +3,14 @@
 
 pub mod check_ins;
 pub mod goals;
+pub mod groups;
 pub mod idempotency;
 pub mod members;
 pub mod milestones;
+pub mod partnerships;
 pub mod schema;
 pub mod sessions;
+pub mod strategies;
 pub mod throttles;
 
 use crate::config::DatabaseUrl;

@@ -112,7 +112,68 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    recovery_groups (id) {
+        id -> Text,
+        name -> Text,
+        description -> Nullable<Text>,
+        focus -> Text,
+        invite_code -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        archived_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    group_members (group_id, member_id) {
+        group_id -> Text,
+        member_id -> Text,
+        role -> Text,
+        joined_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    strategies (id) {
+        id -> Text,
+        group_id -> Text,
+        author_id -> Text,
+        title -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    strategy_marks (strategy_id, member_id) {
+        strategy_id -> Text,
+        member_id -> Text,
+        marked_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    partnerships (id) {
+        id -> Text,
+        requester_id -> Text,
+        invitee_id -> Text,
+        pair_key -> Text,
+        group_id -> Nullable<Text>,
+        message -> Nullable<Text>,
+        status -> Text,
+        requested_at -> Timestamp,
+        responded_at -> Nullable<Timestamp>,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(goals -> members (member_id));
+diesel::joinable!(group_members -> recovery_groups (group_id));
+diesel::joinable!(group_members -> members (member_id));
+diesel::joinable!(strategies -> recovery_groups (group_id));
+diesel::joinable!(strategies -> members (author_id));
+diesel::joinable!(strategy_marks -> strategies (strategy_id));
 diesel::joinable!(idempotency_keys -> members (member_id));
 diesel::joinable!(check_ins -> goals (goal_id));
 diesel::joinable!(milestones -> goals (goal_id));
@@ -125,5 +186,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     goals,
     check_ins,
     milestones,
-    idempotency_keys
+    idempotency_keys,
+    recovery_groups,
+    group_members,
+    strategies,
+    strategy_marks,
+    partnerships
 );

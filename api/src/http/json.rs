@@ -68,16 +68,20 @@ impl<T: DeserializeOwned + PartialSchema + 'static> FromRequest for Fingerprinte
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let body = read(req, payload);
+        // The operation is part of what a key stands for: one key sent to
+        // two endpoints with the same body is two requests, not a retry.
+        let operation = format!("{} {}\n", req.method(), req.path());
         Box::pin(async move {
             let bytes = body.await?;
             let body = parse(&bytes)?;
             // serde_json's map keeps keys sorted, which makes the text
             // canonical. A body it cannot hold (a number out of range) is
             // refused before any answer is kept, so its raw bytes do.
-            let fingerprint = match serde_json::from_slice::<serde_json::Value>(&bytes) {
-                Ok(value) => sha256_hex(value.to_string().as_bytes()),
-                Err(_) => sha256_hex(&bytes),
+            let canonical = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+                Ok(value) => value.to_string().into_bytes(),
+                Err(_) => bytes.to_vec(),
             };
+            let fingerprint = sha256_hex(&[operation.as_bytes(), &canonical].concat());
             Ok(Self { body, fingerprint })
         })
     }

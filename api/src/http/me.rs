@@ -17,8 +17,8 @@ use super::{check_ins::CheckInView, goals::GoalView, progress::MilestoneView};
 use crate::{
     clock,
     db::{
-        self, check_ins, goals, idempotency, members, members::Member, milestones, sessions,
-        throttles,
+        self, check_ins, goals, groups, idempotency, members, members::Member, milestones,
+        partnerships, sessions, strategies, throttles,
     },
     state::AppState,
 };
@@ -112,6 +112,82 @@ pub struct ExportView {
     /// When a wrong password was tried on the account (kept while it
     /// counts against the sign-in limits: 15 minutes).
     pub failed_sign_ins: Vec<DateTime<Utc>>,
+    /// Every group the member is in, archived ones too.
+    pub groups: Vec<GroupExport>,
+    /// Every partnership request and partnership the member is or was on
+    /// either side of.
+    pub partnerships: Vec<PartnershipExport>,
+    /// Every coping strategy the member shared.
+    pub strategies: Vec<StrategyExport>,
+    /// The strategies the member found helpful.
+    pub helpful_marks: Vec<HelpfulExport>,
+}
+
+/// A coping strategy the member shared.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StrategyExport {
+    /// Its id.
+    pub id: Uuid,
+    /// The group it was shared with.
+    pub group_id: Uuid,
+    /// Its title.
+    pub title: String,
+    /// Its body.
+    pub body: String,
+    /// When it was shared.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A strategy the member found helpful.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HelpfulExport {
+    /// The strategy.
+    pub strategy_id: Uuid,
+    /// When they marked it.
+    pub marked_at: DateTime<Utc>,
+}
+
+/// A membership of a group.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GroupExport {
+    /// The group.
+    pub group_id: Uuid,
+    /// Its name.
+    pub name: String,
+    /// The member's role in it.
+    #[schema(value_type = super::schema::GroupRoleName)]
+    pub role: String,
+    /// When they joined.
+    pub joined_at: DateTime<Utc>,
+}
+
+/// A partnership, from the member's side.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartnershipExport {
+    /// Its id.
+    pub id: Uuid,
+    /// Where it stands.
+    #[schema(value_type = super::partnerships::PartnershipStatusName)]
+    pub status: &'static str,
+    /// Whether the member asked (`requester`) or was asked (`invitee`).
+    #[schema(value_type = super::partnerships::SideName)]
+    pub side: &'static str,
+    /// The other member's id.
+    pub partner_id: Uuid,
+    /// The group it was asked in, while it exists.
+    #[schema(required = true)]
+    pub group_id: Option<Uuid>,
+    /// The requester's message.
+    #[schema(required = true)]
+    pub message: Option<String>,
+    /// When it was asked for.
+    pub requested_at: DateTime<Utc>,
+    /// When it was answered or taken back.
+    #[schema(required = true)]
+    pub responded_at: Option<DateTime<Utc>>,
+    /// When it ended.
+    #[schema(required = true)]
+    pub ended_at: Option<DateTime<Utc>>,
 }
 
 /// An answer kept for replay.
@@ -351,6 +427,54 @@ pub async fn export(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
             ))
         })
         .await?;
+    let me = member.id;
+    let (memberships, partnerships, shared, marks) = state
+        .db
+        .run(move |conn| {
+            Ok::<_, ApiError>((
+                groups::all_of_member(conn, me)?,
+                partnerships::all_of_member(conn, me)?,
+                strategies::all_of_member(conn, me)?,
+                strategies::marks_of_member(conn, me)?,
+            ))
+        })
+        .await?;
+    let marks = marks
+        .into_iter()
+        .map(|(strategy, marked_at)| {
+            Ok(HelpfulExport {
+                strategy_id: Uuid::parse_str(&strategy)
+                    .map_err(|_| ApiError::internal("stored strategy id is not a UUID"))?,
+                marked_at: utc(marked_at),
+            })
+        })
+        .collect::<Result<_, ApiError>>()?;
+    let memberships = memberships
+        .into_iter()
+        .map(|(group, name, role, joined_at)| {
+            Ok(GroupExport {
+                group_id: Uuid::parse_str(&group)
+                    .map_err(|_| ApiError::internal("stored group id is not a UUID"))?,
+                name,
+                role,
+                joined_at: utc(joined_at),
+            })
+        })
+        .collect::<Result<_, ApiError>>()?;
+    let partnerships = partnerships
+        .iter()
+        .map(|p| PartnershipExport {
+            id: p.id,
+            status: p.status(now).as_str(),
+            side: p.side_of(me).map_or("requester", |side| side.as_str()),
+            partner_id: p.other_than(me).as_uuid(),
+            group_id: p.group,
+            message: p.message.as_ref().map(|m| m.as_str().to_owned()),
+            requested_at: utc(p.requested_at),
+            responded_at: p.responded_at.map(utc),
+            ended_at: p.ended_at.map(utc),
+        })
+        .collect();
     let milestones = milestones
         .into_iter()
         .map(|row| {
@@ -422,6 +546,19 @@ pub async fn export(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
             })
             .collect(),
         failed_sign_ins: failed_sign_ins.into_iter().map(utc).collect(),
+        groups: memberships,
+        partnerships,
+        strategies: shared
+            .into_iter()
+            .map(|strategy| StrategyExport {
+                id: strategy.id,
+                group_id: strategy.group_id,
+                title: strategy.title.as_str().to_owned(),
+                body: strategy.body.as_str().to_owned(),
+                created_at: utc(strategy.created_at),
+            })
+            .collect(),
+        helpful_marks: marks,
     }))
 }
 
@@ -481,6 +618,9 @@ pub async fn delete(
             // The session may have ended while the password was hashed.
             db::write(conn, |conn| {
                 caller.verify(conn)?;
+                // Their groups go on without them; their posts, marks and
+                // partnerships go with the account (ON DELETE CASCADE).
+                groups::hand_over(conn, id)?;
                 Ok::<_, ApiError>(members::delete(conn, id)?)
             })
         })

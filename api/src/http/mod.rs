@@ -7,15 +7,19 @@ pub mod error;
 pub mod extract;
 pub mod field;
 pub mod goals;
+pub mod groups;
 pub mod headers;
 pub mod health;
 pub mod idempotency;
 pub mod json;
+pub mod matching;
 pub mod me;
 pub mod page;
 pub mod parse;
+pub mod partnerships;
 pub mod progress;
 pub mod schema;
+pub mod strategies;
 pub mod throttle;
 pub mod views;
 
@@ -99,6 +103,103 @@ pub fn routes(cfg: &mut ServiceConfig) {
     .service(
         web::resource("/v1/me/export")
             .route(web::get().to(me::export))
+            .default_service(not_allowed("GET")),
+    )
+    .service(
+        web::resource("/v1/groups")
+            .route(web::post().to(groups::create))
+            .route(web::get().to(groups::list))
+            .default_service(not_allowed("GET, POST")),
+    )
+    // Before `/v1/groups/{id}`, which would otherwise take "join" for an id.
+    .service(
+        web::resource("/v1/groups/join")
+            .route(web::post().to(groups::join))
+            .default_service(not_allowed("POST")),
+    )
+    .service(
+        web::resource("/v1/groups/{id}")
+            .route(web::get().to(groups::get))
+            .default_service(not_allowed("GET")),
+    )
+    .service(
+        web::resource("/v1/groups/{id}/members")
+            .route(web::get().to(groups::members))
+            .default_service(not_allowed("GET")),
+    )
+    .service(
+        web::resource("/v1/groups/{id}/members/{member_id}")
+            .route(web::patch().to(groups::set_role))
+            .route(web::delete().to(groups::remove_member))
+            .default_service(not_allowed("PATCH, DELETE")),
+    )
+    .service(
+        web::resource("/v1/groups/{id}/invite-code")
+            .route(web::post().to(groups::rotate_code))
+            .default_service(not_allowed("POST")),
+    )
+    .service(
+        web::resource("/v1/groups/{id}/strategies")
+            .route(web::get().to(strategies::list))
+            .route(web::post().to(strategies::create))
+            .default_service(not_allowed("GET, POST")),
+    )
+    .service(
+        web::resource("/v1/strategies/{id}")
+            .route(web::get().to(strategies::get))
+            .route(web::delete().to(strategies::delete))
+            .default_service(not_allowed("GET, DELETE")),
+    )
+    .service(
+        web::resource("/v1/strategies/{id}/helpful")
+            .route(web::post().to(strategies::mark))
+            .route(web::delete().to(strategies::unmark))
+            .default_service(not_allowed("POST, DELETE")),
+    )
+    .service(
+        web::resource("/v1/groups/{id}/pairings")
+            .route(web::post().to(matching::pair))
+            .default_service(not_allowed("POST")),
+    )
+    .service(
+        web::resource("/v1/partners/suggestions")
+            .route(web::get().to(matching::suggestions))
+            .default_service(not_allowed("GET")),
+    )
+    .service(
+        web::resource("/v1/partnerships")
+            .route(web::post().to(partnerships::create))
+            .route(web::get().to(partnerships::list))
+            .default_service(not_allowed("GET, POST")),
+    )
+    .service(
+        web::resource("/v1/partnerships/{id}")
+            .route(web::get().to(partnerships::get))
+            .default_service(not_allowed("GET")),
+    )
+    .service(
+        web::resource("/v1/partnerships/{id}/accept")
+            .route(web::post().to(partnerships::accept))
+            .default_service(not_allowed("POST")),
+    )
+    .service(
+        web::resource("/v1/partnerships/{id}/decline")
+            .route(web::post().to(partnerships::decline))
+            .default_service(not_allowed("POST")),
+    )
+    .service(
+        web::resource("/v1/partnerships/{id}/cancel")
+            .route(web::post().to(partnerships::cancel))
+            .default_service(not_allowed("POST")),
+    )
+    .service(
+        web::resource("/v1/partnerships/{id}/end")
+            .route(web::post().to(partnerships::end))
+            .default_service(not_allowed("POST")),
+    )
+    .service(
+        web::resource("/v1/partnerships/{id}/progress")
+            .route(web::get().to(partnerships::progress))
             .default_service(not_allowed("GET")),
     );
 }

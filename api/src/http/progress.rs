@@ -13,7 +13,7 @@ use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use tether_domain::progress::{self, Milestone, StreakUnit};
+use tether_domain::progress::{self, Milestone, Progress, StreakUnit};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -173,39 +173,47 @@ pub async fn get(
             Ok::<_, ApiError>((goal.id, today, progress))
         })
         .await?;
-    let view = ProgressView {
-        goal_id,
-        today,
-        unit: match progress.unit {
-            StreakUnit::Days => "days",
-            StreakUnit::Weeks => "weeks",
-        },
-        current_streak: progress.current_streak,
-        best_streak: progress.best_streak,
-        strength: progress.strength,
-        completion: CompletionView {
-            last_7_days: progress.completion.last_7_days,
-            last_30_days: progress.completion.last_30_days,
-            last_90_days: progress.completion.last_90_days,
-        },
-        quit: progress.quit.map(|quit| QuitView {
-            days_kept: quit.days_kept,
-            days_since_last_slip: quit.days_since_last_slip,
-            slips: quit.slips,
-        }),
-        milestones: progress
-            .milestones
-            .iter()
-            .map(MilestoneView::from)
-            .collect(),
-        series: progress
-            .series
-            .into_iter()
-            .map(|(date, state)| DayView {
-                date,
-                state: state.as_str(),
-            })
-            .collect(),
-    };
+    let view = ProgressView::new(goal_id, today, progress);
     Ok(HttpResponse::Ok().json(view))
+}
+
+impl ProgressView {
+    /// The view of a goal's computed progress: the owner's and a partner's
+    /// are the same computation shown the same way, so their numbers agree.
+    pub fn new(goal_id: Uuid, today: NaiveDate, progress: Progress) -> Self {
+        Self {
+            goal_id,
+            today,
+            unit: match progress.unit {
+                StreakUnit::Days => "days",
+                StreakUnit::Weeks => "weeks",
+            },
+            current_streak: progress.current_streak,
+            best_streak: progress.best_streak,
+            strength: progress.strength,
+            completion: CompletionView {
+                last_7_days: progress.completion.last_7_days,
+                last_30_days: progress.completion.last_30_days,
+                last_90_days: progress.completion.last_90_days,
+            },
+            quit: progress.quit.map(|quit| QuitView {
+                days_kept: quit.days_kept,
+                days_since_last_slip: quit.days_since_last_slip,
+                slips: quit.slips,
+            }),
+            milestones: progress
+                .milestones
+                .iter()
+                .map(MilestoneView::from)
+                .collect(),
+            series: progress
+                .series
+                .into_iter()
+                .map(|(date, state)| DayView {
+                    date,
+                    state: state.as_str(),
+                })
+                .collect(),
+        }
+    }
 }

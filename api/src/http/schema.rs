@@ -16,7 +16,8 @@
 //! reads the other.
 
 use tether_domain::{
-    Bio, CheckInStatus, DisplayName, GoalKind, GoalTitle, Lines, RecoveryFocus, TextRule, TimeZone,
+    Bio, CheckInStatus, DisplayName, GoalKind, GoalTitle, GroupDescription, GroupName, GroupRole,
+    Lines, PartnerMessage, RecoveryFocus, StrategyBody, StrategyTitle, TextRule, TimeZone,
     Visibility, WEEKDAY_NAMES,
 };
 use utoipa::openapi::schema::{Object, ObjectBuilder, SchemaType, Type};
@@ -98,6 +99,12 @@ names!(
     CheckInStatus::ALL.iter().map(|status| status.as_str())
 );
 names!(
+    /// A member's role in a group.
+    GroupRoleName, "GroupRole",
+    "member; facilitator (may remove members, change roles and rotate the invite code; a group always keeps one).",
+    GroupRole::ALL.iter().map(|role| role.as_str())
+);
+names!(
     /// A weekday.
     WeekdayName, "Weekday", "A weekday, Monday first.",
     WEEKDAY_NAMES
@@ -172,6 +179,56 @@ pub fn note() -> Object {
         TextRule::NOTE,
         true,
         "Up to 2,000 characters, private to the member unless note_shared; newlines and tabs are fine, other control characters are not.",
+        None,
+    )
+}
+
+/// A group's name.
+pub fn group_name() -> Object {
+    text(
+        GroupName::RULE,
+        false,
+        "1 to 80 characters after trimming; one line, no control, invisible or text-direction characters.",
+        Some("Tuesday evening circle"),
+    )
+}
+
+/// A group's description.
+pub fn group_description() -> Object {
+    text(
+        GroupDescription::RULE,
+        true,
+        "Up to 1,000 characters; newlines and tabs are fine, other control characters are not. Null or blank for none.",
+        None,
+    )
+}
+
+/// A message with a partnership request.
+pub fn partner_message() -> Object {
+    text(
+        PartnerMessage::RULE,
+        true,
+        "Up to 500 characters; newlines and tabs are fine, other control characters are not.",
+        Some("Hi! Would you like to check in on each other this month?"),
+    )
+}
+
+/// A coping strategy's title.
+pub fn strategy_title() -> Object {
+    text(
+        StrategyTitle::RULE,
+        false,
+        "1 to 120 characters after trimming; one line, no control, invisible or text-direction characters.",
+        Some("Call someone before the craving peaks"),
+    )
+}
+
+/// A coping strategy's body.
+pub fn strategy_body() -> Object {
+    text(
+        StrategyBody::RULE,
+        false,
+        "1 to 2,000 characters; newlines and tabs are fine, other control characters are not.",
         None,
     )
 }

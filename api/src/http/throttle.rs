@@ -9,7 +9,9 @@
 //! - `TETHER_ACCOUNT_FAILURES`: wrong passwords per account from all
 //!   addresses together in 15 minutes: a much higher ceiling against
 //!   guessing spread over many addresses (OWASP's trade-off between
-//!   stopping that and letting an attacker lock an account).
+//!   stopping that and letting an attacker lock an account);
+//! - wrong invite codes: 10 per member and per client address in 15
+//!   minutes (not a setting).
 //!
 //! A password attempt is counted before the slow hash, atomically, and
 //! given back when the password was right; so twenty racing guesses meet
@@ -28,6 +30,11 @@ use tether_domain::{Email, MemberId};
 
 /// The window for wrong passwords.
 const PASSWORD_WINDOW: TimeDelta = TimeDelta::minutes(15);
+
+/// Wrong invite codes a member, or a client address, may try in
+/// [`PASSWORD_WINDOW`]: a person mistyping a code needs a few; a guesser
+/// gets a few out of 31^12.
+const INVITE_GUESSES: u32 = 10;
 
 /// The configured limits, and the key their counts are hashed with.
 #[derive(Clone, Copy)]
@@ -90,6 +97,27 @@ impl Limits {
                 key: self.key("account", email.as_str()),
                 member,
                 max: self.account_failures,
+                window: PASSWORD_WINDOW,
+            },
+        ]
+    }
+
+    /// An invite code tried by a member from a client address: per address
+    /// and per member. Given back when the code was right.
+    pub fn invite(&self, member: MemberId, ip: IpAddr) -> [Limit; 2] {
+        [
+            Limit {
+                key: self.key("invite-address", &client(ip)),
+                member: None,
+                max: INVITE_GUESSES,
+                window: PASSWORD_WINDOW,
+            },
+            // Not named as the account's: these are no sign-ins, and the
+            // keyed hash is gone with its window.
+            Limit {
+                key: self.key("invite-member", &member.to_string()),
+                member: None,
+                max: INVITE_GUESSES,
                 window: PASSWORD_WINDOW,
             },
         ]

@@ -199,14 +199,19 @@ async fn me_needs_a_token() {
 
 /// Every table, and the key of the export that holds its rows. A table
 /// added without export support fails `export_covers_every_table`.
-const EXPORTED_TABLES: [(&str, &str); 8] = [
+const EXPORTED_TABLES: [(&str, &str); 13] = [
     ("check_ins", "check_ins"),
     ("goals", "goals"),
+    ("group_members", "groups"),
     ("idempotency_keys", "idempotency_keys"),
     ("members", "member"),
     ("milestones", "milestones"),
+    ("partnerships", "partnerships"),
+    ("recovery_groups", "groups"),
     ("refresh_tokens", "sessions"),
     ("sessions", "sessions"),
+    ("strategies", "strategies"),
+    ("strategy_marks", "helpful_marks"),
     ("throttle_events", "failed_sign_ins"),
 ];
 
@@ -312,13 +317,53 @@ async fn delete_erases_every_row_of_the_member_and_no_one_elses() {
         .send()
         .await
         .unwrap();
+    // Groups: kim's, which sam joins, and one sam is alone in; a strategy
+    // each in kim's, each marked helpful by the other; a partnership.
+    let kims = app.create_group(&kim, "Kim's circle").await;
+    let kims_id = kims["id"].as_str().unwrap().to_owned();
+    app.join_group(&sam, kims["invite_code"].as_str().unwrap())
+        .await;
+    app.create_group(&sam, "Sam's own").await;
+    let mut posts = Vec::new();
+    for account in [&kim, &sam] {
+        let post = app
+            .send_json(
+                Method::POST,
+                &format!("/v1/groups/{kims_id}/strategies"),
+                account,
+                json!({"title": "Breathe", "body": "Slowly."}),
+            )
+            .await;
+        assert_eq!(post.status(), 201);
+        posts.push(post.json::<Value>().await.unwrap()["id"].clone());
+    }
+    for (account, post) in [(&kim, &posts[1]), (&sam, &posts[0])] {
+        let marked = app
+            .call(
+                Method::POST,
+                &format!("/v1/strategies/{}/helpful", post.as_str().unwrap()),
+                account,
+            )
+            .await;
+        assert_eq!(marked.status(), 200);
+    }
+    app.update_profile(&kim, json!({"open_to_partnering": true}))
+        .await;
+    app.request_partner(&sam, &kim, &kims_id).await;
     // Counted attempts per client address, or per account and address,
     // name nobody: only an account's own count is the member's.
     let member_rows = |table: &str| match table {
         "throttle_events" => store.count("throttle_events WHERE member_id IS NOT NULL"),
         table => store.count(table),
     };
-    let counts_before: Vec<i64> = store.tables().iter().map(|t| member_rows(t)).collect();
+    let counts_before: Vec<(String, i64)> = store
+        .tables()
+        .into_iter()
+        .map(|t| {
+            let n = member_rows(&t);
+            (t, n)
+        })
+        .collect();
 
     let response = app
         .authed(Method::DELETE, "/v1/me", &sam.access)
@@ -328,18 +373,29 @@ async fn delete_erases_every_row_of_the_member_and_no_one_elses() {
         .unwrap();
     assert_eq!(response.status(), 204);
 
-    // Only kim's rows are left: one of each.
-    assert!(
-        counts_before.iter().all(|n| *n >= 2),
-        "both had rows in every table: {counts_before:?}"
-    );
-    for table in store.tables() {
+    // Only kim's rows are left. Shared things go with sam: the
+    // partnership between them, and kim's mark on sam's post.
+    let left = |table: &str| match table {
+        "partnerships" | "strategy_marks" => 0,
+        // A goal's and a group's key each.
+        "idempotency_keys" => 2,
+        _ => 1,
+    };
+    for (table, before) in &counts_before {
+        assert!(
+            *before > left(table),
+            "sam had rows in every table: {counts_before:?}"
+        );
         assert_eq!(
-            member_rows(&table),
-            1,
+            member_rows(table),
+            left(table),
             "{table} after erasure (before: {counts_before:?})"
         );
     }
+    // Kim's group goes on, with kim facilitating it still.
+    let group = app.get_json(&kim, &format!("/v1/groups/{kims_id}")).await;
+    assert_eq!(group["member_count"], 1);
+    assert_eq!(group["role"], "facilitator");
     problem(app.call(Method::GET, "/v1/me", &sam).await, 401).await;
     let login = app
         .request(Method::POST, "/v1/auth/login")

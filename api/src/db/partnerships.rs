@@ -1,0 +1,347 @@
+//! The partnerships table: requests between two members and the
+//! partnerships they become.
+
+use super::{
+    DbConn, DbError,
+    schema::{members, partnerships},
+};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use tether_domain::{
+    DisplayName, MemberId, PartnerMessage,
+    partners::{PartnershipStatus, REQUEST_LIFETIME_DAYS, Side},
+};
+use uuid::Uuid;
+
+/// A partnership as stored, parsed back into domain types.
+#[derive(Debug, Clone)]
+pub struct Partnership {
+    /// Its id.
+    pub id: Uuid,
+    /// Who asked.
+    pub requester: MemberId,
+    /// Who was asked.
+    pub invitee: MemberId,
+    /// The group they shared when asked, while it exists.
+    pub group: Option<Uuid>,
+    /// What the requester wrote, if anything.
+    pub message: Option<PartnerMessage>,
+    /// As stored: a pending request past its lifetime reads as expired
+    /// through [`Partnership::status`].
+    pub stored_status: PartnershipStatus,
+    /// When it was asked for.
+    pub requested_at: NaiveDateTime,
+    /// When the invitee answered, or the requester took it back.
+    pub responded_at: Option<NaiveDateTime>,
+    /// When it ended.
+    pub ended_at: Option<NaiveDateTime>,
+}
+
+impl Partnership {
+    /// Its status as of `now`: a request nobody answered in 30 days has
+    /// expired, whether or not the sweep has written that down yet.
+    pub fn status(&self, now: NaiveDateTime) -> PartnershipStatus {
+        tether_domain::partners::status_at(self.stored_status, self.requested_at, now)
+    }
+
+    /// Which side `member` is on, if either.
+    pub fn side_of(&self, member: MemberId) -> Option<Side> {
+        if member == self.requester {
+            Some(Side::Requester)
+        } else if member == self.invitee {
+            Some(Side::Invitee)
+        } else {
+            None
+        }
+    }
+
+    /// The member on the other side from `member`.
+    pub fn other_than(&self, member: MemberId) -> MemberId {
+        if member == self.requester {
+            self.invitee
+        } else {
+            self.requester
+        }
+    }
+}
+
+/// The key one pair shares whoever asked: the two ids in order.
+pub fn pair_key(a: MemberId, b: MemberId) -> String {
+    let (a, b) = (a.to_string(), b.to_string());
+    if a <= b {
+        format!("{a}:{b}")
+    } else {
+        format!("{b}:{a}")
+    }
+}
+
+#[derive(Queryable, Insertable)]
+#[diesel(table_name = partnerships)]
+struct PartnershipRow {
+    id: String,
+    requester_id: String,
+    invitee_id: String,
+    pair_key: String,
+    group_id: Option<String>,
+    message: Option<String>,
+    status: String,
+    requested_at: NaiveDateTime,
+    responded_at: Option<NaiveDateTime>,
+    ended_at: Option<NaiveDateTime>,
+}
+
+impl TryFrom<PartnershipRow> for Partnership {
+    type Error = DbError;
+
+    fn try_from(row: PartnershipRow) -> Result<Self, DbError> {
+        let corrupt = |what: &str| DbError::Corrupt(format!("partnership {}: {what}", row.id));
+        let member = |raw: &str, what: &str| {
+            Uuid::parse_str(raw)
+                .map(MemberId::from_uuid)
+                .map_err(|_| corrupt(what))
+        };
+        Ok(Self {
+            id: Uuid::parse_str(&row.id).map_err(|_| corrupt("id"))?,
+            requester: member(&row.requester_id, "requester_id")?,
+            invitee: member(&row.invitee_id, "invitee_id")?,
+            group: row
+                .group_id
+                .as_deref()
+                .map(Uuid::parse_str)
+                .transpose()
+                .map_err(|_| corrupt("group_id"))?,
+            message: row.message.map(PartnerMessage::stored),
+            stored_status: row.status.parse().map_err(|_| corrupt("status"))?,
+            requested_at: row.requested_at,
+            responded_at: row.responded_at,
+            ended_at: row.ended_at,
+        })
+    }
+}
+
+impl From<&Partnership> for PartnershipRow {
+    fn from(p: &Partnership) -> Self {
+        Self {
+            id: p.id.to_string(),
+            requester_id: p.requester.to_string(),
+            invitee_id: p.invitee.to_string(),
+            pair_key: pair_key(p.requester, p.invitee),
+            group_id: p.group.map(|group| group.to_string()),
+            message: p.message.as_ref().map(|m| m.as_str().to_owned()),
+            status: p.stored_status.as_str().to_owned(),
+            requested_at: p.requested_at,
+            responded_at: p.responded_at,
+            ended_at: p.ended_at,
+        }
+    }
+}
+
+/// Writes down that the pair's pending requests past their lifetime have
+/// expired, so that the unique index of open partnerships lets a new one in.
+pub fn expire_stale(
+    conn: &mut DbConn,
+    a: MemberId,
+    b: MemberId,
+    now: NaiveDateTime,
+) -> Result<usize, DbError> {
+    let cutoff = now - chrono::TimeDelta::days(REQUEST_LIFETIME_DAYS);
+    Ok(diesel::update(
+        partnerships::table
+            .filter(partnerships::pair_key.eq(pair_key(a, b)))
+            .filter(partnerships::status.eq(PartnershipStatus::Pending.as_str()))
+            .filter(partnerships::requested_at.le(cutoff)),
+    )
+    .set(partnerships::status.eq(PartnershipStatus::Expired.as_str()))
+    .execute(conn)?)
+}
+
+/// Stores a new request. [`DbError::Duplicate`] when the pair already has
+/// an open one: the unique index decides, however many requests race.
+pub fn create(conn: &mut DbConn, partnership: &Partnership) -> Result<(), DbError> {
+    diesel::insert_into(partnerships::table)
+        .values(PartnershipRow::from(partnership))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A partnership `member` is on one side of, with the other side's display
+/// name. Anyone else's is `None`.
+pub fn find_for(
+    conn: &mut DbConn,
+    id: Uuid,
+    member: MemberId,
+) -> Result<Option<(Partnership, DisplayName)>, DbError> {
+    let Some(row) = partnerships::table
+        .find(id.to_string())
+        .filter(
+            partnerships::requester_id
+                .eq(member.to_string())
+                .or(partnerships::invitee_id.eq(member.to_string())),
+        )
+        .first::<PartnershipRow>(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let partnership = Partnership::try_from(row)?;
+    let other = partnership.other_than(member);
+    let name: String = members::table
+        .find(other.to_string())
+        .select(members::display_name)
+        .first(conn)?;
+    Ok(Some((partnership, DisplayName::stored(name))))
+}
+
+/// A page of the member's partnerships, newest first (ids are time
+/// ordered), before the id `before`, each with the other side's display
+/// name; only those in `status` as of `now` when given (a pending request
+/// past its lifetime is expired, whether or not that is written down).
+pub fn list_for(
+    conn: &mut DbConn,
+    member: MemberId,
+    status: Option<PartnershipStatus>,
+    now: NaiveDateTime,
+    before: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<(Partnership, DisplayName)>, DbError> {
+    let me = member.to_string();
+    let cutoff = now - chrono::TimeDelta::days(REQUEST_LIFETIME_DAYS);
+    let pending = PartnershipStatus::Pending.as_str();
+    let mut query = partnerships::table
+        .inner_join(
+            members::table.on(members::id
+                .eq(partnerships::requester_id)
+                .and(partnerships::invitee_id.eq(me.clone()))
+                .or(members::id
+                    .eq(partnerships::invitee_id)
+                    .and(partnerships::requester_id.eq(me.clone())))),
+        )
+        .select((partnerships::all_columns, members::display_name))
+        .order(partnerships::id.desc())
+        .limit(limit)
+        .into_boxed();
+    match status {
+        None => {}
+        Some(PartnershipStatus::Pending) => {
+            query = query
+                .filter(partnerships::status.eq(pending))
+                .filter(partnerships::requested_at.gt(cutoff));
+        }
+        Some(PartnershipStatus::Expired) => {
+            query = query.filter(
+                partnerships::status
+                    .eq(PartnershipStatus::Expired.as_str())
+                    .or(partnerships::status
+                        .eq(pending)
+                        .and(partnerships::requested_at.le(cutoff))),
+            );
+        }
+        Some(other) => query = query.filter(partnerships::status.eq(other.as_str())),
+    }
+    if let Some(before) = before {
+        query = query.filter(partnerships::id.lt(before.to_string()));
+    }
+    query
+        .load::<(PartnershipRow, String)>(conn)?
+        .into_iter()
+        .map(|(row, name)| Ok((Partnership::try_from(row)?, DisplayName::stored(name))))
+        .collect()
+}
+
+/// Moves the partnership from `from` to `to`, stamping when; false when it
+/// was no longer in `from` (another request moved it first).
+pub fn transition(
+    conn: &mut DbConn,
+    id: Uuid,
+    from: PartnershipStatus,
+    to: PartnershipStatus,
+    now: NaiveDateTime,
+) -> Result<bool, DbError> {
+    let target = partnerships::table
+        .find(id.to_string())
+        .filter(partnerships::status.eq(from.as_str()));
+    let updated = if to == PartnershipStatus::Ended {
+        diesel::update(target)
+            .set((
+                partnerships::status.eq(to.as_str()),
+                partnerships::ended_at.eq(Some(now)),
+            ))
+            .execute(conn)?
+    } else {
+        diesel::update(target)
+            .set((
+                partnerships::status.eq(to.as_str()),
+                partnerships::responded_at.eq(Some(now)),
+            ))
+            .execute(conn)?
+    };
+    Ok(updated == 1)
+}
+
+/// How many active partnerships the member has.
+pub fn count_active(conn: &mut DbConn, member: MemberId) -> Result<i64, DbError> {
+    Ok(partnerships::table
+        .filter(
+            partnerships::requester_id
+                .eq(member.to_string())
+                .or(partnerships::invitee_id.eq(member.to_string())),
+        )
+        .filter(partnerships::status.eq(PartnershipStatus::Active.as_str()))
+        .count()
+        .get_result(conn)?)
+}
+
+/// The member's open (pending or active) partnerships: with whom, and
+/// since when it was asked for (a pending one past its lifetime is not
+/// open any more, which the caller tells with `requested_at`).
+pub fn open_of(conn: &mut DbConn, member: MemberId) -> Result<Vec<Partnership>, DbError> {
+    partnerships::table
+        .filter(
+            partnerships::requester_id
+                .eq(member.to_string())
+                .or(partnerships::invitee_id.eq(member.to_string())),
+        )
+        .filter(partnerships::status.eq_any([
+            PartnershipStatus::Pending.as_str(),
+            PartnershipStatus::Active.as_str(),
+        ]))
+        .load::<PartnershipRow>(conn)?
+        .into_iter()
+        .map(Partnership::try_from)
+        .collect()
+}
+
+/// Every open partnership of any of `members`, for suggestions and pairing
+/// in a group: who is open with whom, and how many each has.
+pub fn open_among(conn: &mut DbConn, members_: &[MemberId]) -> Result<Vec<Partnership>, DbError> {
+    let ids: Vec<String> = members_.iter().map(ToString::to_string).collect();
+    partnerships::table
+        .filter(
+            partnerships::requester_id
+                .eq_any(&ids)
+                .or(partnerships::invitee_id.eq_any(&ids)),
+        )
+        .filter(partnerships::status.eq_any([
+            PartnershipStatus::Pending.as_str(),
+            PartnershipStatus::Active.as_str(),
+        ]))
+        .load::<PartnershipRow>(conn)?
+        .into_iter()
+        .map(Partnership::try_from)
+        .collect()
+}
+
+/// Every partnership the member is on either side of, for the export.
+pub fn all_of_member(conn: &mut DbConn, member: MemberId) -> Result<Vec<Partnership>, DbError> {
+    partnerships::table
+        .filter(
+            partnerships::requester_id
+                .eq(member.to_string())
+                .or(partnerships::invitee_id.eq(member.to_string())),
+        )
+        .order(partnerships::id.asc())
+        .load::<PartnershipRow>(conn)?
+        .into_iter()
+        .map(Partnership::try_from)
+        .collect()
+}
