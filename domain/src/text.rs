@@ -118,6 +118,19 @@ impl TextRule {
         }
     }
 
+    /// Like [`TextRule::pattern`], for a field that must hold something
+    /// besides white space (a multi-line field that is required).
+    pub fn pattern_not_blank(self) -> String {
+        match self.lines {
+            Lines::One => self.pattern(),
+            Lines::Many => {
+                let refused = refused_class(self.lines);
+                let space = class(&WHITE_SPACE, |_| true);
+                format!("^[^{refused}]*[^{space}{refused}][^{refused}]*$")
+            }
+        }
+    }
+
     /// The rule as an ECMA-262 regular expression over the whole value
     /// (length included for one-line fields; a multi-line field's length
     /// is a plain maximum). Classes are spelled out with `\uHHHH` escapes,

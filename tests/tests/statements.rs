@@ -110,6 +110,27 @@ async fn each_request_issues_few_statements_and_reads_write_nothing() {
             .await;
         assert_eq!(response.status(), 201);
     }
+    // A partner in a group with a strategy on its board: the groups and
+    // partners reads have something to read.
+    let ana = app.register("ana").await;
+    let partnership = app.partners(&sam, &ana).await;
+    let group = app.get_json(&sam, "/v1/groups").await["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let shared = app
+        .send_json(
+            Method::POST,
+            &format!("/v1/groups/{group}/strategies"),
+            &ana,
+            json!({"title": "Breathe", "body": "Slowly."}),
+        )
+        .await;
+    assert_eq!(shared.status(), 201);
+    let strategy = shared.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let day = |days: u64| (today - chrono::Days::new(days)).to_string();
     let goal_path = format!("/v1/goals/{id}");
     let check_in = json!({"status": "done", "note": "a good day", "mood": 4});
@@ -183,6 +204,55 @@ async fn each_request_issues_few_statements_and_reads_write_nothing() {
             "GET a check-in",
             Method::GET,
             format!("{goal_path}/check-ins/{}", day(2)),
+            None,
+        ),
+        call("GET /v1/groups", Method::GET, "/v1/groups".into(), None),
+        call(
+            "GET a group",
+            Method::GET,
+            format!("/v1/groups/{group}"),
+            None,
+        ),
+        call(
+            "GET a group's members",
+            Method::GET,
+            format!("/v1/groups/{group}/members"),
+            None,
+        ),
+        call(
+            "GET a group's strategies",
+            Method::GET,
+            format!("/v1/groups/{group}/strategies"),
+            None,
+        ),
+        call(
+            "GET a strategy",
+            Method::GET,
+            format!("/v1/strategies/{strategy}"),
+            None,
+        ),
+        call(
+            "GET partner suggestions",
+            Method::GET,
+            "/v1/partners/suggestions".into(),
+            None,
+        ),
+        call(
+            "GET /v1/partnerships",
+            Method::GET,
+            "/v1/partnerships".into(),
+            None,
+        ),
+        call(
+            "GET a partnership",
+            Method::GET,
+            format!("/v1/partnerships/{partnership}"),
+            None,
+        ),
+        call(
+            "GET a partner's progress",
+            Method::GET,
+            format!("/v1/partnerships/{partnership}/progress"),
             None,
         ),
         call(

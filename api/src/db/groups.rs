@@ -223,13 +223,20 @@ pub fn find_by_code(conn: &mut DbConn, code: &InviteCode) -> Result<Option<Group
 }
 
 /// Takes the group's row lock until the transaction ends, so that joins,
-/// leaves and role changes of one group happen one at a time: the member
-/// cap and "at least one facilitator" hold under concurrency. False when
-/// the group is not there.
+/// leaves, role changes and pairings of one group happen one at a time:
+/// the member cap, "at least one facilitator" and a facilitator's right to
+/// act hold under concurrency. False when the group is not there or is
+/// archived.
 pub fn lock(conn: &mut DbConn, group: Uuid) -> Result<bool, DbError> {
-    let locked = diesel::update(recovery_groups::table.find(group.to_string()))
-        .set(recovery_groups::id.eq(recovery_groups::id))
-        .execute(conn)?;
+    // Not `id = id`: SQLite would check every foreign key to the id, as if
+    // it had changed.
+    let locked = diesel::update(
+        recovery_groups::table
+            .find(group.to_string())
+            .filter(recovery_groups::archived_at.is_null()),
+    )
+    .set(recovery_groups::updated_at.eq(recovery_groups::updated_at))
+    .execute(conn)?;
     Ok(locked == 1)
 }
 
@@ -377,9 +384,11 @@ pub fn members(
 /// the only one), and a group they were alone in goes with them: its name
 /// and description are their words, and nobody is left to see them.
 pub fn hand_over(conn: &mut DbConn, member: MemberId) -> Result<(), DbError> {
+    // In one order, so two erasures sharing groups cannot deadlock.
     let mine: Vec<(String, String)> = group_members::table
         .filter(group_members::member_id.eq(member.to_string()))
         .select((group_members::group_id, group_members::role))
+        .order(group_members::group_id.asc())
         .load(conn)?;
     for (id, role_name) in mine {
         let group = Uuid::parse_str(&id).map_err(|_| DbError::Corrupt(format!("group {id}")))?;

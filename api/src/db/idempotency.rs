@@ -79,3 +79,13 @@ pub fn all_of_member(
         .order(idempotency_keys::created_at.asc())
         .load(conn)?)
 }
+
+/// Forgets the answers kept for other members that mention `member` (a
+/// partnership request names its invitee, a pairing everyone it paired):
+/// erasing an account leaves no copy of it in a replay.
+pub fn forget_mentions(conn: &mut DbConn, member: MemberId) -> Result<usize, DbError> {
+    Ok(diesel::delete(
+        idempotency_keys::table.filter(idempotency_keys::body.like(format!("%{member}%"))),
+    )
+    .execute(conn)?)
+}

@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use tether_domain::{
     DisplayName, MemberId, PartnerMessage,
-    partners::{PartnershipStatus, REQUEST_LIFETIME_DAYS, Side},
+    partners::{Agreed, PartnershipStatus, REQUEST_LIFETIME_DAYS, Side},
 };
 use uuid::Uuid;
 
@@ -29,6 +29,10 @@ pub struct Partnership {
     /// As stored: a pending request past its lifetime reads as expired
     /// through [`Partnership::status`].
     pub stored_status: PartnershipStatus,
+    /// Who has said yes while it is pending.
+    pub agreed: Agreed,
+    /// Who declined, cancelled or ended it.
+    pub closed_by: Option<MemberId>,
     /// When it was asked for.
     pub requested_at: NaiveDateTime,
     /// When the invitee answered, or the requester took it back.
@@ -52,6 +56,18 @@ impl Partnership {
             Some(Side::Invitee)
         } else {
             None
+        }
+    }
+
+    /// Whether it holds one of `member`'s places (their `max_partners`) as
+    /// of `now`: an active partnership, a request they made, a pairing a
+    /// facilitator proposed to them. A request someone else sent them does
+    /// not, or anyone could fill a member's places by asking.
+    pub fn holds_place_of(&self, member: MemberId, now: NaiveDateTime) -> bool {
+        match self.status(now) {
+            PartnershipStatus::Active => true,
+            PartnershipStatus::Pending => !self.agreed.requester || member == self.requester,
+            _ => false,
         }
     }
 
@@ -85,9 +101,12 @@ struct PartnershipRow {
     group_id: Option<String>,
     message: Option<String>,
     status: String,
+    requester_agreed: bool,
+    invitee_agreed: bool,
     requested_at: NaiveDateTime,
     responded_at: Option<NaiveDateTime>,
     ended_at: Option<NaiveDateTime>,
+    closed_by: Option<String>,
 }
 
 impl TryFrom<PartnershipRow> for Partnership {
@@ -112,6 +131,15 @@ impl TryFrom<PartnershipRow> for Partnership {
                 .map_err(|_| corrupt("group_id"))?,
             message: row.message.map(PartnerMessage::stored),
             stored_status: row.status.parse().map_err(|_| corrupt("status"))?,
+            agreed: Agreed {
+                requester: row.requester_agreed,
+                invitee: row.invitee_agreed,
+            },
+            closed_by: row
+                .closed_by
+                .as_deref()
+                .map(|raw| member(raw, "closed_by"))
+                .transpose()?,
             requested_at: row.requested_at,
             responded_at: row.responded_at,
             ended_at: row.ended_at,
@@ -129,9 +157,12 @@ impl From<&Partnership> for PartnershipRow {
             group_id: p.group.map(|group| group.to_string()),
             message: p.message.as_ref().map(|m| m.as_str().to_owned()),
             status: p.stored_status.as_str().to_owned(),
+            requester_agreed: p.agreed.requester,
+            invitee_agreed: p.agreed.invitee,
             requested_at: p.requested_at,
             responded_at: p.responded_at,
             ended_at: p.ended_at,
+            closed_by: p.closed_by.map(|member| member.to_string()),
         }
     }
 }
@@ -162,6 +193,89 @@ pub fn create(conn: &mut DbConn, partnership: &Partnership) -> Result<(), DbErro
         .values(PartnershipRow::from(partnership))
         .execute(conn)?;
     Ok(())
+}
+
+/// Stores a new request unless the pair has an open one already (made
+/// meanwhile by another request or pairing): false then, and nothing
+/// stored. On PostgreSQL a refused insert would abort the transaction, so
+/// the index's verdict is taken without an error.
+pub fn create_if_free(conn: &mut DbConn, partnership: &Partnership) -> Result<bool, DbError> {
+    let query = diesel::insert_into(partnerships::table)
+        .values(PartnershipRow::from(partnership))
+        .on_conflict_do_nothing();
+    let inserted = match conn {
+        DbConn::Postgres(c) => query.execute(c)?,
+        DbConn::Sqlite(c) => query.execute(c)?,
+    };
+    Ok(inserted == 1)
+}
+
+/// How long after a declined request or an ended partnership the pair is
+/// left alone: no new request from the one who was declined or ended on,
+/// and neither suggested to the other nor paired by a facilitator.
+pub const COOLING_OFF_DAYS: i64 = 90;
+
+/// Statuses that close a partnership by someone's choice.
+const CLOSED_BY_CHOICE: [&str; 2] = ["declined", "ended"];
+
+/// When the pair's cooling off, counted back from `now`, began.
+fn cooling_off_since(now: NaiveDateTime) -> NaiveDateTime {
+    now - chrono::TimeDelta::days(COOLING_OFF_DAYS)
+}
+
+/// Whether `by` declined a request of the pair's or ended their
+/// partnership within the cooling-off time.
+pub fn recently_closed_by(
+    conn: &mut DbConn,
+    a: MemberId,
+    b: MemberId,
+    by: MemberId,
+    now: NaiveDateTime,
+) -> Result<bool, DbError> {
+    let since = cooling_off_since(now);
+    let found: Option<String> = partnerships::table
+        .filter(partnerships::pair_key.eq(pair_key(a, b)))
+        .filter(partnerships::status.eq_any(CLOSED_BY_CHOICE))
+        .filter(partnerships::closed_by.eq(by.to_string()))
+        .filter(
+            partnerships::responded_at
+                .ge(since)
+                .or(partnerships::ended_at.ge(since)),
+        )
+        .select(partnerships::id)
+        .first(conn)
+        .optional()?;
+    Ok(found.is_some())
+}
+
+/// The pairs among `members` with a request declined or a partnership
+/// ended within the cooling-off time, each as its two members.
+pub fn recently_closed_among(
+    conn: &mut DbConn,
+    members_: &[MemberId],
+    now: NaiveDateTime,
+) -> Result<Vec<(MemberId, MemberId)>, DbError> {
+    let since = cooling_off_since(now);
+    let ids: Vec<String> = members_.iter().map(ToString::to_string).collect();
+    partnerships::table
+        .filter(
+            partnerships::requester_id
+                .eq_any(&ids)
+                .or(partnerships::invitee_id.eq_any(&ids)),
+        )
+        .filter(partnerships::status.eq_any(CLOSED_BY_CHOICE))
+        .filter(
+            partnerships::responded_at
+                .ge(since)
+                .or(partnerships::ended_at.ge(since)),
+        )
+        .load::<PartnershipRow>(conn)?
+        .into_iter()
+        .map(|row| {
+            let p = Partnership::try_from(row)?;
+            Ok((p.requester, p.invitee))
+        })
+        .collect()
 }
 
 /// A partnership `member` is on one side of, with the other side's display
@@ -248,33 +362,45 @@ pub fn list_for(
         .collect()
 }
 
-/// Moves the partnership from `from` to `to`, stamping when; false when it
-/// was no longer in `from` (another request moved it first).
+/// Moves the partnership from `from` (and the agreement it was read with)
+/// to `to` and `agreed`, stamping when and by whom it closed; false when
+/// it was no longer as read (another request moved it first).
 pub fn transition(
     conn: &mut DbConn,
-    id: Uuid,
+    read: &Partnership,
     from: PartnershipStatus,
-    to: PartnershipStatus,
+    (to, agreed): (PartnershipStatus, Agreed),
+    by: MemberId,
     now: NaiveDateTime,
 ) -> Result<bool, DbError> {
     let target = partnerships::table
-        .find(id.to_string())
-        .filter(partnerships::status.eq(from.as_str()));
-    let updated = if to == PartnershipStatus::Ended {
-        diesel::update(target)
-            .set((
-                partnerships::status.eq(to.as_str()),
-                partnerships::ended_at.eq(Some(now)),
-            ))
-            .execute(conn)?
-    } else {
-        diesel::update(target)
-            .set((
-                partnerships::status.eq(to.as_str()),
-                partnerships::responded_at.eq(Some(now)),
-            ))
-            .execute(conn)?
-    };
+        .find(read.id.to_string())
+        .filter(partnerships::status.eq(from.as_str()))
+        .filter(partnerships::requester_agreed.eq(read.agreed.requester))
+        .filter(partnerships::invitee_agreed.eq(read.agreed.invitee));
+    let decided = to != PartnershipStatus::Pending;
+    let closed = matches!(
+        to,
+        PartnershipStatus::Declined | PartnershipStatus::Cancelled | PartnershipStatus::Ended
+    );
+    let updated = diesel::update(target)
+        .set((
+            partnerships::status.eq(to.as_str()),
+            partnerships::requester_agreed.eq(agreed.requester),
+            partnerships::invitee_agreed.eq(agreed.invitee),
+            partnerships::responded_at.eq(if decided && from == PartnershipStatus::Pending {
+                Some(now)
+            } else {
+                read.responded_at
+            }),
+            partnerships::ended_at.eq(if to == PartnershipStatus::Ended {
+                Some(now)
+            } else {
+                read.ended_at
+            }),
+            partnerships::closed_by.eq(if closed { Some(by.to_string()) } else { None }),
+        ))
+        .execute(conn)?;
     Ok(updated == 1)
 }
 

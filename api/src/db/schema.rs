@@ -162,9 +162,12 @@ diesel::table! {
         group_id -> Nullable<Text>,
         message -> Nullable<Text>,
         status -> Text,
+        requester_agreed -> Bool,
+        invitee_agreed -> Bool,
         requested_at -> Timestamp,
         responded_at -> Nullable<Timestamp>,
         ended_at -> Nullable<Timestamp>,
+        closed_by -> Nullable<Text>,
     }
 }
 

@@ -58,7 +58,7 @@ pub struct CreateGroupRequest {
 pub struct JoinRequest {
     /// The code a facilitator shared: case, spaces and hyphens do not matter.
     #[serde(default)]
-    #[schema(value_type = String, example = "K7MP-QX4R-T9WZ")]
+    #[schema(schema_with = super::schema::invite_code, required = true)]
     pub invite_code: Field<String>,
 }
 
@@ -168,8 +168,8 @@ pub struct IdPageQuery {
     /// Items per page, 1 to 200 (default 50).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 200)]
     pub limit: Option<String>,
-    /// `next_cursor` of the page before.
-    #[param(value_type = Option<String>)]
+    /// `next_cursor` of the page before: the items after this id.
+    #[param(value_type = Option<String>, format = Uuid)]
     pub cursor: Option<String>,
 }
 
@@ -374,8 +374,8 @@ pub async fn get(
     request_body = JoinRequest,
     responses(
         (status = 200, description = "The caller is a member", body = GroupView),
+        (status = 404, description = "No group has this code (any more)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The group has 200 members already", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No group has this code, or the code is malformed", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong codes: try again after Retry-After seconds", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = String, description = "Seconds to wait"))),
         BadBody, Unauthorized,
@@ -400,11 +400,9 @@ pub async fn join(
             // Counted before the lookup and given back when the code was
             // right, so racing guesses meet the limit as sequential ones.
             let taken = throttles::take(conn, &limits.invite(me, ip), now)??;
+            // No group: a 404, as for any id that names nothing.
             let Some(group) = groups::find_by_code(conn, &code)? else {
-                return Err(ApiError::Validation(FieldErrors::one(
-                    "invite_code",
-                    "opens no group; check it with whoever shared it",
-                )));
+                return Err(ApiError::NotFound);
             };
             throttles::release(conn, &taken)?;
             db::write(conn, |conn| {
@@ -516,16 +514,24 @@ pub async fn remove_member(
         .db
         .run(move |conn| {
             db::write(conn, |conn| {
+                caller.verify(conn)?;
+                // Locked before the caller's role is read, so a facilitator
+                // stepping down meanwhile removes nobody.
+                if !groups::lock(conn, group)? {
+                    return Err(ApiError::NotFound);
+                }
                 let (me, mine) = membership_of(conn, &caller, group)?;
                 if target != me && mine.role != GroupRole::Facilitator {
                     return Err(FACILITATORS_ONLY);
                 }
-                groups::lock(conn, group)?;
                 let theirs = groups::membership(conn, group, target)?.ok_or(ApiError::NotFound)?;
                 let count = check_can_go(conn, group, theirs.role)?;
                 groups::remove_member(conn, group, target)?;
                 if count == 1 {
                     groups::archive(conn, group, now)?;
+                } else if target != me {
+                    // Removed, not left: the code they know stops working.
+                    groups::set_invite_code(conn, group, &fresh_code(), now)?;
                 }
                 Ok::<_, ApiError>(())
             })
@@ -570,12 +576,15 @@ pub async fn set_role(
         .db
         .run(move |conn| {
             db::write(conn, |conn| {
+                caller.verify(conn)?;
+                if !groups::lock(conn, group)? {
+                    return Err(ApiError::NotFound);
+                }
                 let (_, mine) = membership_of(conn, &caller, group)?;
                 if mine.role != GroupRole::Facilitator {
                     return Err(FACILITATORS_ONLY);
                 }
                 let role = errors.into_result(|| role)?;
-                groups::lock(conn, group)?;
                 let theirs = groups::membership(conn, group, target)?.ok_or(ApiError::NotFound)?;
                 if theirs.role == GroupRole::Facilitator && role == GroupRole::Member {
                     let (_, facilitators) = groups::head_count(conn, group)?;
@@ -621,21 +630,27 @@ pub async fn rotate_code(
     let membership = state
         .db
         .run(move |conn| {
-            let (_, mut mine) = membership_of(conn, &caller, id)?;
-            if mine.role != GroupRole::Facilitator {
-                return Err(FACILITATORS_ONLY);
-            }
-            let code = fresh_code();
-            match groups::set_invite_code(conn, id, &code, now) {
-                Ok(()) => {}
-                Err(DbError::Duplicate) => {
-                    return Err(ApiError::internal("a fresh invite code clashed"));
+            db::write(conn, |conn| {
+                caller.verify(conn)?;
+                if !groups::lock(conn, id)? {
+                    return Err(ApiError::NotFound);
                 }
-                Err(other) => return Err(other.into()),
-            }
-            mine.group.invite_code = code;
-            mine.group.updated_at = now;
-            Ok(mine)
+                let (_, mut mine) = membership_of(conn, &caller, id)?;
+                if mine.role != GroupRole::Facilitator {
+                    return Err(FACILITATORS_ONLY);
+                }
+                let code = fresh_code();
+                match groups::set_invite_code(conn, id, &code, now) {
+                    Ok(()) => {}
+                    Err(DbError::Duplicate) => {
+                        return Err(ApiError::internal("a fresh invite code clashed"));
+                    }
+                    Err(other) => return Err(other.into()),
+                }
+                mine.group.invite_code = code;
+                mine.group.updated_at = now;
+                Ok(mine)
+            })
         })
         .await?;
     Ok(HttpResponse::Ok().json(GroupView::from(&membership)))

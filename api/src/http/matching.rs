@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use tether_domain::{
     GroupRole, MemberId, PartnerMessage,
-    partners::{self, PartnershipStatus, Person},
+    partners::{self, Agreed, PartnershipStatus, Person},
 };
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -137,19 +137,21 @@ fn load_field(
     let ids: Vec<MemberId> = members.iter().map(|m| m.id).collect();
     let open: Vec<Partnership> = partnerships::open_among(conn, &ids)?
         .into_iter()
-        .filter(|p| {
-            matches!(
-                p.status(now),
-                PartnershipStatus::Pending | PartnershipStatus::Active
-            )
-        })
+        .filter(|p| p.status(now).is_open())
         .collect();
     let mut open_count = HashMap::new();
     let mut open_pairs = HashSet::new();
     for p in &open {
-        *open_count.entry(p.requester).or_insert(0) += 1;
-        *open_count.entry(p.invitee).or_insert(0) += 1;
+        for member in [p.requester, p.invitee] {
+            if p.holds_place_of(member, now) {
+                *open_count.entry(member).or_insert(0) += 1;
+            }
+        }
         open_pairs.insert(ordered(p.requester, p.invitee));
+    }
+    // A pair that said no, or parted, is left alone for a while.
+    for (a, b) in partnerships::recently_closed_among(conn, &ids, now)? {
+        open_pairs.insert(ordered(a, b));
     }
     Ok(Candidates {
         members,
@@ -254,7 +256,7 @@ pub struct PairingRequest {}
 /// A pair the facilitator's pairing made, and the request it sent them.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PairView {
-    /// The pending request sent: the first member asks, the second accepts.
+    /// The pending partnership proposed to them: both must accept.
     pub partnership_id: Uuid,
     /// The two members.
     pub members: [PartnerView; 2],
@@ -286,9 +288,10 @@ const PAIRING_MESSAGE: &str = "Your group's facilitator paired you up. Accept if
 
 /// A facilitator pairs the group's members who are open to partnering and
 /// have room for a partner, so that the pairs' total match is the highest
-/// there is (a maximum-weight matching), and sends each pair a pending
-/// request. Pairs that already have an open request or partnership are not
-/// paired again.
+/// there is (a maximum-weight matching), and proposes each pair a pending
+/// partnership that both must accept. Pairs with an open request or
+/// partnership, or who declined or parted in the last 90 days, are not
+/// paired.
 #[utoipa::path(
     operation_id = "pair_group",
     post,
@@ -320,14 +323,18 @@ pub async fn pair(
         .db
         .run(move |conn| {
             db::write(conn, |conn| {
+                caller.verify(conn)?;
+                // One pairing of a group at a time, so two cannot pair the
+                // same members twice; and locked before the caller's role
+                // is read.
+                if !groups::lock(conn, group)? {
+                    return Err(ApiError::NotFound);
+                }
                 let (me, mine) = membership_of(conn, &caller, group)?;
                 if mine.role != GroupRole::Facilitator {
                     return Err(FACILITATORS_ONLY);
                 }
                 errors.into_result(|| Some(()))?;
-                // One pairing of a group at a time, so two cannot pair the
-                // same members twice.
-                groups::lock(conn, group)?;
                 if let Some(answer) = idempotency::recall(conn, me, &key, &fingerprint, now)? {
                     return Ok(answer);
                 }
@@ -368,6 +375,7 @@ fn pair_group(conn: &mut DbConn, group: Uuid, now: NaiveDateTime) -> Result<Pair
         .map_err(|_| ApiError::internal("the pairing message breaks its own rule"))?;
     let mut pairs = Vec::with_capacity(pairing.pairs.len());
     for found in &pairing.pairs {
+        // Neither asked: both must accept before they are partners.
         let partnership = Partnership {
             id: Uuid::now_v7(),
             requester: found.a,
@@ -375,12 +383,18 @@ fn pair_group(conn: &mut DbConn, group: Uuid, now: NaiveDateTime) -> Result<Pair
             group: Some(group),
             message: message.clone(),
             stored_status: PartnershipStatus::Pending,
+            agreed: Agreed::PROPOSAL,
+            closed_by: None,
             requested_at: now,
             responded_at: None,
             ended_at: None,
         };
         partnerships::expire_stale(conn, found.a, found.b, now)?;
-        partnerships::create(conn, &partnership)?;
+        // A pair that was asked meanwhile, in another group or by one of
+        // them, has its request already.
+        if !partnerships::create_if_free(conn, &partnership)? {
+            continue;
+        }
         pairs.push(PairView {
             partnership_id: partnership.id,
             members: [view_of(found.a), view_of(found.b)],

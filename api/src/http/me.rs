@@ -621,6 +621,8 @@ pub async fn delete(
                 // Their groups go on without them; their posts, marks and
                 // partnerships go with the account (ON DELETE CASCADE).
                 groups::hand_over(conn, id)?;
+                // Answers kept for others' retries may name the member.
+                idempotency::forget_mentions(conn, id)?;
                 Ok::<_, ApiError>(members::delete(conn, id)?)
             })
         })

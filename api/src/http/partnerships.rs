@@ -32,7 +32,7 @@ use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tether_domain::{
     DisplayName, MemberId, PartnerMessage,
-    partners::{PartnershipAction, PartnershipStatus, Side, TransitionError, transition},
+    partners::{Agreed, PartnershipAction, PartnershipStatus, Side, TransitionError, respond},
     progress,
 };
 use utoipa::{IntoParams, ToSchema};
@@ -94,6 +94,12 @@ pub struct PartnershipView {
     /// The group they shared when it was asked for, while it exists.
     #[schema(required = true)]
     pub group_id: Option<Uuid>,
+    /// Whether the caller has said yes: true for a request they made,
+    /// false for one made to them until they accept. A facilitator's
+    /// pairing asks both, so it starts false for both.
+    pub you_accepted: bool,
+    /// Whether the other member has said yes.
+    pub partner_accepted: bool,
     /// What the requester wrote.
     #[schema(required = true)]
     pub message: Option<String>,
@@ -115,6 +121,11 @@ impl PartnershipView {
         now: NaiveDateTime,
     ) -> Self {
         let side = partnership.side_of(me).unwrap_or(Side::Requester);
+        let (mine, theirs) = match side {
+            Side::Requester => (partnership.agreed.requester, partnership.agreed.invitee),
+            Side::Invitee => (partnership.agreed.invitee, partnership.agreed.requester),
+        };
+        let accepted = partnership.status(now) == PartnershipStatus::Active;
         Self {
             id: partnership.id,
             status: partnership.status(now).as_str(),
@@ -124,6 +135,8 @@ impl PartnershipView {
                 display_name: partner.as_str().to_owned(),
             },
             group_id: partnership.group,
+            you_accepted: accepted || mine,
+            partner_accepted: accepted || theirs,
             message: partnership
                 .message
                 .as_ref()
@@ -145,8 +158,8 @@ pub struct ListQuery {
     /// Items per page, 1 to 200 (default 50).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 200)]
     pub limit: Option<String>,
-    /// `next_cursor` of the page before.
-    #[param(value_type = Option<String>)]
+    /// `next_cursor` of the page before: the partnerships older than this.
+    #[param(value_type = Option<String>, format = Uuid)]
     pub cursor: Option<String>,
 }
 
@@ -226,6 +239,21 @@ pub async fn create(
                         "This member is not open to partnering right now.",
                     ));
                 }
+                if partnerships::recently_closed_by(conn, me, target, target, now)? {
+                    return Err(ApiError::Conflict(
+                        "This member can't be asked again yet; give it time.",
+                    ));
+                }
+                let me_now = members::find(conn, me)?.ok_or(ApiError::TOKEN_INVALID)?;
+                let places = partnerships::open_of(conn, me)?
+                    .iter()
+                    .filter(|p| p.holds_place_of(me, now))
+                    .count();
+                if places >= usize::from(me_now.profile.max_partners.get()) {
+                    return Err(ApiError::Conflict(
+                        "You have as many partners and open requests as your max_partners allows; raise it, or cancel a request first.",
+                    ));
+                }
                 partnerships::expire_stale(conn, me, target, now)?;
                 let partnership = Partnership {
                     id: Uuid::now_v7(),
@@ -234,6 +262,8 @@ pub async fn create(
                     group: Some(group),
                     message,
                     stored_status: PartnershipStatus::Pending,
+                    agreed: Agreed::REQUEST,
+                    closed_by: None,
                     requested_at: now,
                     responded_at: None,
                     ended_at: None,
@@ -363,7 +393,9 @@ fn refused(error: TransitionError) -> ApiError {
         TransitionError::NotPending => {
             ApiError::Conflict("This request was already answered or taken back.")
         }
-        TransitionError::NotActive => ApiError::Conflict("This partnership is not active."),
+        TransitionError::NotActive => ApiError::Conflict(
+            "This partnership is not active; a pending request is cancelled or declined, not ended.",
+        ),
     }
 }
 
@@ -386,13 +418,13 @@ async fn act(
                     partnerships::find_for(conn, id, me)?.ok_or(ApiError::NotFound)?;
                 let side = partnership.side_of(me).ok_or(ApiError::NotFound)?;
                 let from = partnership.status(now);
-                let to = transition(from, side, action).map_err(refused)?;
-                if to == PartnershipStatus::Active {
+                let to = respond(from, side, action, partnership.agreed).map_err(refused)?;
+                if to.0 == PartnershipStatus::Active {
                     check_capacity(conn, &partnership)?;
                 }
                 // From the status as stored: an expired request is refused
                 // above, so what is stored here is what was read.
-                if !partnerships::transition(conn, id, from, to, now)? {
+                if !partnerships::transition(conn, &partnership, from, to, me, now)? {
                     return Err(ApiError::Conflict(
                         "This partnership changed meanwhile; look at it again.",
                     ));

@@ -225,10 +225,27 @@ pub fn strategy_title() -> Object {
 
 /// A coping strategy's body.
 pub fn strategy_body() -> Object {
-    text(
-        StrategyBody::RULE,
-        false,
-        "1 to 2,000 characters; newlines and tabs are fine, other control characters are not.",
-        None,
-    )
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(
+            "1 to 2,000 characters, not all white space; newlines and tabs are fine, other control characters are not.",
+        ))
+        .pattern(Some(StrategyBody::RULE.pattern_not_blank()))
+        .min_length(Some(1))
+        .max_length(Some(StrategyBody::RULE.max))
+        .build()
+}
+
+/// An invite code as a member may type it.
+pub fn invite_code() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(
+            "12 characters from A-H, J, K, M, N, P-Z and 2-9 (no 0, O, 1, I or L), in either case; hyphens and spaces between them are ignored.",
+        ))
+        .pattern(Some(
+            "^[ -]*([A-HJKMNP-Za-hjkmnp-z2-9][ -]*){12}$",
+        ))
+        .examples(["K7MP-QX4R-T9WZ"])
+        .build()
 }

@@ -101,7 +101,7 @@ pub struct BoardQuery {
     #[param(value_type = Option<i64>, minimum = 1, maximum = 200)]
     pub limit: Option<String>,
     /// `next_cursor` of the page before.
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<String>, pattern = r"^[0-9]{1,18}~[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
     pub cursor: Option<String>,
 }
 
@@ -350,7 +350,8 @@ pub async fn unmark(
     Ok(HttpResponse::Ok().json(StrategyView::from(&shown)))
 }
 
-/// Its author or one of the group's facilitators removes a strategy.
+/// Its author (in the group or not any more) or one of the group's
+/// facilitators removes a strategy.
 #[utoipa::path(
     operation_id = "delete_strategy",
     delete,
@@ -373,8 +374,17 @@ pub async fn delete(
     state
         .db
         .run(move |conn| {
-            let (me, role, shown) = strategy_for(conn, &caller, id)?;
-            if shown.strategy.author != me && role != GroupRole::Facilitator {
+            let me = caller.verify(conn)?;
+            let shown = strategies::shown(conn, id, me)?.ok_or(ApiError::NotFound)?;
+            // Its author may take it back even after leaving the group.
+            let role = if shown.strategy.author == me {
+                None
+            } else {
+                let membership = db::groups::membership(conn, shown.strategy.group_id, me)?
+                    .ok_or(ApiError::NotFound)?;
+                Some(membership.role)
+            };
+            if role.is_some_and(|role| role != GroupRole::Facilitator) {
                 return Err(ApiError::Forbidden(
                     "Only its author or a facilitator may remove a strategy.",
                 ));

@@ -10,8 +10,8 @@
 //!   addresses together in 15 minutes: a much higher ceiling against
 //!   guessing spread over many addresses (OWASP's trade-off between
 //!   stopping that and letting an attacker lock an account);
-//! - wrong invite codes: 10 per member and per client address in 15
-//!   minutes (not a setting).
+//! - wrong invite codes: 10 per member and 100 per client address in 15
+//!   minutes (not settings).
 //!
 //! A password attempt is counted before the slow hash, atomically, and
 //! given back when the password was right; so twenty racing guesses meet
@@ -31,10 +31,15 @@ use tether_domain::{Email, MemberId};
 /// The window for wrong passwords.
 const PASSWORD_WINDOW: TimeDelta = TimeDelta::minutes(15);
 
-/// Wrong invite codes a member, or a client address, may try in
-/// [`PASSWORD_WINDOW`]: a person mistyping a code needs a few; a guesser
-/// gets a few out of 31^12.
+/// Wrong invite codes a member may try in [`PASSWORD_WINDOW`]: a person
+/// mistyping a code needs a few; a guesser gets a few out of 31^12.
 const INVITE_GUESSES: u32 = 10;
+
+/// Wrong invite codes from one client address in [`PASSWORD_WINDOW`]:
+/// higher than a member's, since many members may share an address (a
+/// carrier's NAT, a proxy), and one of them mistyping must not lock the
+/// others out.
+const INVITE_GUESSES_PER_ADDRESS: u32 = 100;
 
 /// The configured limits, and the key their counts are hashed with.
 #[derive(Clone, Copy)]
@@ -109,7 +114,7 @@ impl Limits {
             Limit {
                 key: self.key("invite-address", &client(ip)),
                 member: None,
-                max: INVITE_GUESSES,
+                max: INVITE_GUESSES_PER_ADDRESS,
                 window: PASSWORD_WINDOW,
             },
             // Not named as the account's: these are no sign-ins, and the

@@ -19,8 +19,8 @@ mod tests;
 pub use matching::max_weight_matching;
 pub use pairing::{Pair, Pairing, Unpaired, pair};
 pub use partnership::{
-    PartnershipAction, PartnershipStatus, REQUEST_LIFETIME_DAYS, Side, TransitionError, expires_at,
-    status_at, transition,
+    Agreed, PartnershipAction, PartnershipStatus, REQUEST_LIFETIME_DAYS, Side, TransitionError,
+    expires_at, respond, status_at, transition,
 };
 pub use person::Person;
 pub use suggest::{

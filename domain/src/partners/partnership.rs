@@ -13,6 +13,11 @@
 //! Every state but pending and active is final. Expiry is computed, not
 //! stored: a read shows a stale request as expired without writing it
 //! (see [`status_at`]).
+//!
+//! A facilitator's pairing proposes a partnership that neither member
+//! asked for: it stays pending until both accept, and either may decline
+//! it ([`respond`] and [`Agreed`]). Nobody becomes a partner, and nobody's
+//! shared goals are shown to anyone, without their own yes.
 
 use crate::goal::named;
 use chrono::{NaiveDateTime, TimeDelta};
@@ -177,6 +182,64 @@ pub fn transition(
     }
 }
 
+/// Who has said yes to a pending partnership.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Agreed {
+    /// The requester: yes for a member's own request.
+    pub requester: bool,
+    /// The invitee.
+    pub invitee: bool,
+}
+
+impl Agreed {
+    /// A member's own request: the asking is the requester's yes.
+    pub const REQUEST: Self = Self {
+        requester: true,
+        invitee: false,
+    };
+    /// A facilitator's proposal: nobody has said yes yet.
+    pub const PROPOSAL: Self = Self {
+        requester: false,
+        invitee: false,
+    };
+}
+
+/// Like [`transition`], for a partnership whose agreement so far is
+/// `agreed`: on a proposal (the requester has not said yes) the requester
+/// may accept or decline as the invitee may, and it becomes active only
+/// once both have accepted. Answers the new status and agreement.
+///
+/// # Errors
+///
+/// As [`transition`].
+pub fn respond(
+    status: PartnershipStatus,
+    side: Side,
+    action: PartnershipAction,
+    agreed: Agreed,
+) -> Result<(PartnershipStatus, Agreed), TransitionError> {
+    use PartnershipAction::{Accept, Decline};
+    use PartnershipStatus::{Active, Declined, Pending};
+    match (status, side, action) {
+        (Pending, Side::Requester, Accept) if !agreed.requester => {
+            let now = Agreed {
+                requester: true,
+                ..agreed
+            };
+            Ok((if now.invitee { Active } else { Pending }, now))
+        }
+        (Pending, Side::Requester, Decline) if !agreed.requester => Ok((Declined, agreed)),
+        (Pending, Side::Invitee, Accept) => {
+            let now = Agreed {
+                invitee: true,
+                ..agreed
+            };
+            Ok((if now.requester { Active } else { Pending }, now))
+        }
+        _ => transition(status, side, action).map(|status| (status, agreed)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -319,5 +382,57 @@ mod tests {
         assert_eq!(status_at(Active, asked, due + TimeDelta::days(400)), Active);
         assert_eq!(status_at(Declined, asked, due), Declined);
         assert_eq!(expires_at(NaiveDateTime::MAX), NaiveDateTime::MAX);
+    }
+
+    #[test]
+    fn a_proposal_needs_both_yeses() {
+        let proposal = Agreed::PROPOSAL;
+        let (status, agreed) = respond(Pending, Requester, Accept, proposal).expect("allowed");
+        assert_eq!(status, Pending, "one yes is not a partnership");
+        assert_eq!(
+            respond(Pending, Requester, Accept, agreed),
+            Err(E::OnlyInviteeAccepts)
+        );
+        assert_eq!(
+            respond(Pending, Invitee, Accept, agreed)
+                .expect("allowed")
+                .0,
+            Active
+        );
+        let (status, agreed) = respond(Pending, Invitee, Accept, proposal).expect("allowed");
+        assert_eq!(status, Pending);
+        assert_eq!(
+            respond(Pending, Requester, Accept, agreed)
+                .expect("allowed")
+                .0,
+            Active
+        );
+        assert_eq!(
+            respond(Pending, Requester, Decline, proposal)
+                .expect("allowed")
+                .0,
+            Declined
+        );
+        assert_eq!(
+            respond(Pending, Invitee, Decline, proposal)
+                .expect("allowed")
+                .0,
+            Declined
+        );
+    }
+
+    #[test]
+    fn a_request_responds_as_it_transitions() {
+        for status in PartnershipStatus::ALL {
+            for side in [Requester, Invitee] {
+                for action in [Accept, Decline, Cancel, End] {
+                    assert_eq!(
+                        respond(*status, side, action, Agreed::REQUEST).map(|(s, _)| s),
+                        transition(*status, side, action),
+                        "{status} {side} {action}"
+                    );
+                }
+            }
+        }
     }
 }

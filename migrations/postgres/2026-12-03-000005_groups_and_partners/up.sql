@@ -60,9 +60,17 @@ CREATE TABLE partnerships (
     message       TEXT,
     status        TEXT NOT NULL
         CHECK (status IN ('pending', 'active', 'declined', 'cancelled', 'ended', 'expired')),
+    -- Who has said yes while it is pending: a member's own request
+    -- carries the requester's; a facilitator's pairing carries neither, so
+    -- both must accept.
+    requester_agreed  BOOLEAN NOT NULL DEFAULT TRUE,
+    invitee_agreed    BOOLEAN NOT NULL DEFAULT FALSE,
     requested_at  TIMESTAMP NOT NULL,
     responded_at  TIMESTAMP,
     ended_at      TIMESTAMP,
+    -- Who declined, cancelled or ended it: the other may not ask again
+    -- for a while.
+    closed_by     TEXT,
     CHECK (requester_id <> invitee_id)
 );
 
@@ -70,3 +78,5 @@ CREATE UNIQUE INDEX partnerships_one_open ON partnerships (pair_key)
     WHERE status IN ('pending', 'active');
 CREATE INDEX partnerships_requester ON partnerships (requester_id, status);
 CREATE INDEX partnerships_invitee ON partnerships (invitee_id, status);
+CREATE INDEX partnerships_group ON partnerships (group_id);
+CREATE INDEX partnerships_pair ON partnerships (pair_key);

@@ -86,6 +86,28 @@ async fn a_newcomer_and_a_mentor_are_suggested_to_each_other_first() {
         );
     }
 
+    // Declined: left alone for a while, in suggestions too.
+    let asked = app.request_partner(&gil, &nat, &group).await;
+    let declined = app
+        .call(
+            Method::POST,
+            &format!("/v1/partnerships/{}/decline", asked["id"].as_str().unwrap()),
+            &nat,
+        )
+        .await;
+    assert_eq!(declined.status(), 200);
+    for (who, other) in [(&gil, &nat), (&nat, &gil)] {
+        let seen = app.get_json(who, "/v1/partners/suggestions").await;
+        assert!(
+            seen["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|s| s["member_id"] != other.id.as_str()),
+            "{seen}"
+        );
+    }
+
     // Asked: no longer suggested to each other.
     app.request_partner(&nat, &ben, &group).await;
     let after = app.get_json(&nat, "/v1/partners/suggestions").await;
@@ -174,20 +196,50 @@ async fn a_facilitator_pairs_a_group_of_six_into_three_pairs() {
     everyone.sort_unstable();
     everyone.dedup();
     assert_eq!(everyone.len(), 6, "each paired once");
-    // Each pair has a pending request, seen by both.
+    // Each pair has a proposal neither has said yes to; it is a
+    // partnership only once both accept.
+    let everyone_account = |id: &str| {
+        std::iter::once(&sam)
+            .chain(others.iter())
+            .find(|a| a.id == id)
+            .unwrap()
+    };
     for pair in pairs {
         let id = pair["partnership_id"].as_str().unwrap();
-        let invitee = pair["members"][1]["member_id"].as_str().unwrap();
-        let who = std::iter::once(&sam)
-            .chain(others.iter())
-            .find(|a| a.id == invitee)
-            .unwrap();
-        let seen = app.get_json(who, &format!("/v1/partnerships/{id}")).await;
-        assert_eq!(seen["status"], "pending");
-        assert_eq!(seen["side"], "invitee");
+        let first = everyone_account(pair["members"][0]["member_id"].as_str().unwrap());
+        let second = everyone_account(pair["members"][1]["member_id"].as_str().unwrap());
+        for who in [first, second] {
+            let seen = app.get_json(who, &format!("/v1/partnerships/{id}")).await;
+            assert_eq!(seen["status"], "pending");
+            assert_eq!(seen["you_accepted"], false);
+            assert_eq!(seen["partner_accepted"], false);
+        }
+        let accept = |who: &Account| {
+            app.authed(
+                Method::POST,
+                &format!("/v1/partnerships/{id}/accept"),
+                &who.access,
+            )
+            .send()
+        };
+        let half: Value = accept(second).await.unwrap().json().await.unwrap();
+        assert_eq!(half["status"], "pending", "one yes is not a partnership");
+        assert_eq!(half["you_accepted"], true);
+        problem(
+            app.call(
+                Method::GET,
+                &format!("/v1/partnerships/{id}/progress"),
+                second,
+            )
+            .await,
+            404,
+        )
+        .await;
+        let both: Value = accept(first).await.unwrap().json().await.unwrap();
+        assert_eq!(both["status"], "active");
     }
 
-    // Pairing again: everyone has all the partners they asked for (one).
+    // Pairing again: everyone has all the partners they want (one).
     let again: Value = pair(&app, &sam, &group).await.json().await.unwrap();
     assert_eq!(again["pairs"], json!([]));
     let reasons: Vec<&str> = again["unpaired"]

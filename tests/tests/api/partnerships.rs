@@ -99,8 +99,18 @@ async fn a_request_is_made_accepted_and_shows_on_both_sides() {
     problem(act(&app, &ana, &id, "end").await, 409).await;
     let all = app.get_json(&ana, "/v1/partnerships").await;
     assert_eq!(all["items"][0]["status"], "ended");
-    // Ended, the pair may ask again.
-    app.request_partner(&ana, &sam, &group).await;
+    // Ended on, ana may not ask sam again for a while; sam, who ended it,
+    // may ask ana.
+    let response = app
+        .send_json(
+            Method::POST,
+            "/v1/partnerships",
+            &ana,
+            json!({"member_id": sam.id, "group_id": group}),
+        )
+        .await;
+    problem(response, 409).await;
+    app.request_partner(&sam, &ana, &group).await;
 }
 
 #[tokio::test]
@@ -113,27 +123,35 @@ async fn declined_and_cancelled_requests_close() {
     app.update_profile(&ana, json!({"open_to_partnering": true}))
         .await;
 
+    // Taken back: asking again is fine.
     let first = app.request_partner(&sam, &ana, &group).await;
     let first = first["id"].as_str().unwrap();
-    problem(act(&app, &sam, first, "decline").await, 403).await;
-    let declined: Value = act(&app, &ana, first, "decline")
+    problem(act(&app, &ana, first, "cancel").await, 403).await;
+    problem(act(&app, &sam, first, "end").await, 409).await;
+    let cancelled: Value = act(&app, &sam, first, "cancel").await.json().await.unwrap();
+    assert_eq!(cancelled["status"], "cancelled");
+    problem(act(&app, &ana, first, "accept").await, 409).await;
+
+    // Declined: the one declined may not ask again for a while.
+    let second = app.request_partner(&sam, &ana, &group).await;
+    let second = second["id"].as_str().unwrap();
+    problem(act(&app, &sam, second, "decline").await, 403).await;
+    let declined: Value = act(&app, &ana, second, "decline")
         .await
         .json()
         .await
         .unwrap();
     assert_eq!(declined["status"], "declined");
-    problem(act(&app, &ana, first, "accept").await, 409).await;
-
-    let second = app.request_partner(&sam, &ana, &group).await;
-    let second = second["id"].as_str().unwrap();
-    problem(act(&app, &ana, second, "cancel").await, 403).await;
-    let cancelled: Value = act(&app, &sam, second, "cancel")
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(cancelled["status"], "cancelled");
     problem(act(&app, &ana, second, "accept").await, 409).await;
+    let again = app
+        .send_json(
+            Method::POST,
+            "/v1/partnerships",
+            &sam,
+            json!({"member_id": ana.id, "group_id": group}),
+        )
+        .await;
+    problem(again, 409).await;
     let closed = app.get_json(&sam, "/v1/partnerships?status=declined").await;
     assert_eq!(closed["items"].as_array().unwrap().len(), 1);
     problem(
@@ -142,6 +160,33 @@ async fn declined_and_cancelled_requests_close() {
         422,
     )
     .await;
+}
+
+#[tokio::test]
+async fn a_member_asks_no_more_partners_than_they_want() {
+    let store = Store::new();
+    let app = TestApp::spawn(&store).await;
+    let sam = app.register("sam").await;
+    let ana = app.register("ana").await;
+    let bob = app.register("bob").await;
+    let group = app.group_of(&sam, &[&ana, &bob]).await;
+    for who in [&ana, &bob] {
+        app.update_profile(who, json!({"open_to_partnering": true}))
+            .await;
+    }
+    // One place (the default): one open request at a time.
+    app.request_partner(&sam, &ana, &group).await;
+    let response = app
+        .send_json(
+            Method::POST,
+            "/v1/partnerships",
+            &sam,
+            json!({"member_id": bob.id, "group_id": group}),
+        )
+        .await;
+    problem(response, 409).await;
+    // A request received takes none of ana's places: she may still ask.
+    app.request_partner(&ana, &bob, &group).await;
 }
 
 #[tokio::test]
@@ -435,5 +480,39 @@ async fn a_request_unanswered_for_30_days_expires() {
     assert_eq!(
         app.get_json(&sam, &format!("/v1/partnerships/{id}")).await["status"],
         "expired"
+    );
+}
+
+#[tokio::test]
+async fn erasure_leaves_no_copy_of_the_member_in_others_kept_answers() {
+    let store = Store::new();
+    let app = TestApp::spawn(&store).await;
+    let sam = app.register("sam").await;
+    let ana = app.register("ana").await;
+    let group = app.group_of(&sam, &[&ana]).await;
+    app.update_profile(&ana, json!({"open_to_partnering": true}))
+        .await;
+    let asked = app
+        .authed(Method::POST, "/v1/partnerships", &sam.access)
+        .header("Idempotency-Key", "ask-ana")
+        .json(&json!({"member_id": ana.id, "group_id": group}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asked.status(), 201);
+    let mentions = format!("idempotency_keys WHERE body LIKE '%{}%'", ana.id);
+    assert_eq!(store.count(&mentions), 1, "sam's kept answer names ana");
+    let erased = app
+        .authed(Method::DELETE, "/v1/me", &ana.access)
+        .json(&json!({"password": tether_tests::PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(erased.status(), 204);
+    assert_eq!(store.count(&mentions), 0);
+    assert_eq!(
+        app.get_json(&sam, "/v1/partnerships").await["items"],
+        json!([]),
+        "the partnership went with her"
     );
 }

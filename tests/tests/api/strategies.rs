@@ -156,6 +156,24 @@ async fn only_members_see_the_board_and_only_authors_or_facilitators_remove() {
     problem(app.call(Method::DELETE, &path, &bob).await, 403).await;
     assert_eq!(app.call(Method::DELETE, &path, &ana).await.status(), 204);
     problem(app.call(Method::GET, &path, &ana).await, 404).await;
+    // Its author may take it back after leaving the group.
+    let parting = share(&app, &bob, &group, "Leave early").await;
+    let parting = format!("/v1/strategies/{}", parting["id"].as_str().unwrap());
+    let left = app
+        .call(
+            Method::DELETE,
+            &format!("/v1/groups/{group}/members/{}", bob.id),
+            &bob,
+        )
+        .await;
+    assert_eq!(left.status(), 204);
+    problem(app.call(Method::GET, &parting, &bob).await, 404).await;
+    assert_eq!(app.call(Method::DELETE, &parting, &bob).await.status(), 204);
+    let code = app.get_json(&sam, &format!("/v1/groups/{group}")).await["invite_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.join_group(&bob, &code).await;
     let other = share(&app, &bob, &group, "Make tea").await;
     let other = format!("/v1/strategies/{}", other["id"].as_str().unwrap());
     assert_eq!(app.call(Method::DELETE, &other, &sam).await.status(), 204);
