@@ -78,7 +78,7 @@ use utoipa::{
         groups::GroupView,
         groups::GroupMemberView,
         strategies::StrategyView,
-        matching::SuggestionsView,
+        matching::SuggestionView,
         matching::PairingView,
         partnerships::PartnershipView,
         partnerships::PartnerProgressView,

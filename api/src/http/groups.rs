@@ -194,6 +194,26 @@ pub fn membership_of(
     Ok((me, membership))
 }
 
+/// The caller's membership of the group, once they are known to facilitate
+/// it: for a facilitator's moves. The group is locked first (inside the
+/// caller's write), so a facilitator who steps down meanwhile moves
+/// nothing. 404 for anyone not in it, 403 for a plain member.
+pub fn facilitating(
+    conn: &mut DbConn,
+    caller: &Caller,
+    group: Uuid,
+) -> Result<(MemberId, Membership), ApiError> {
+    caller.verify(conn)?;
+    if !groups::lock(conn, group)? {
+        return Err(ApiError::NotFound);
+    }
+    let (me, mine) = membership_of(conn, caller, group)?;
+    if mine.role != GroupRole::Facilitator {
+        return Err(FACILITATORS_ONLY);
+    }
+    Ok((me, mine))
+}
+
 /// A fresh invite code from the operating system's randomness.
 fn fresh_code() -> InviteCode {
     let mut bytes = [0u8; InviteCode::RANDOM_BYTES];
@@ -576,14 +596,7 @@ pub async fn set_role(
         .db
         .run(move |conn| {
             db::write(conn, |conn| {
-                caller.verify(conn)?;
-                if !groups::lock(conn, group)? {
-                    return Err(ApiError::NotFound);
-                }
-                let (_, mine) = membership_of(conn, &caller, group)?;
-                if mine.role != GroupRole::Facilitator {
-                    return Err(FACILITATORS_ONLY);
-                }
+                facilitating(conn, &caller, group)?;
                 let role = errors.into_result(|| role)?;
                 let theirs = groups::membership(conn, group, target)?.ok_or(ApiError::NotFound)?;
                 if theirs.role == GroupRole::Facilitator && role == GroupRole::Member {
@@ -631,14 +644,7 @@ pub async fn rotate_code(
         .db
         .run(move |conn| {
             db::write(conn, |conn| {
-                caller.verify(conn)?;
-                if !groups::lock(conn, id)? {
-                    return Err(ApiError::NotFound);
-                }
-                let (_, mut mine) = membership_of(conn, &caller, id)?;
-                if mine.role != GroupRole::Facilitator {
-                    return Err(FACILITATORS_ONLY);
-                }
+                let (_, mut mine) = facilitating(conn, &caller, id)?;
                 let code = fresh_code();
                 match groups::set_invite_code(conn, id, &code, now) {
                     Ok(()) => {}

@@ -9,9 +9,10 @@ use super::{
         responses::{BadBody, NotFound, Unauthorized},
     },
     extract::Caller,
-    groups::{FACILITATORS_ONLY, membership_of, path_id},
+    groups::{facilitating, path_id},
     idempotency::{self, IdempotencyHeader, IdempotencyKey},
     json::{Body, Fingerprinted},
+    page::{self, Page},
     partnerships::PartnerView,
 };
 use crate::{
@@ -28,7 +29,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use tether_domain::{
-    GroupRole, MemberId, PartnerMessage,
+    MemberId, PartnerMessage,
     partners::{self, Agreed, PartnershipStatus, Person},
 };
 use utoipa::{IntoParams, ToSchema};
@@ -76,23 +77,29 @@ pub struct SuggestionView {
     pub reasons: Vec<ReasonView>,
 }
 
-/// Suggestions, best first.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SuggestionsView {
-    /// At most `limit` suggestions, best first.
-    pub items: Vec<SuggestionView>,
-}
-
-/// Where to look, and how many.
+/// Where to look, and a page of what is found.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SuggestionsQuery {
     /// One of the caller's groups; all of them when left out.
     #[param(value_type = Option<Uuid>)]
     pub group_id: Option<String>,
-    /// How many suggestions, 1 to 50 (default 10).
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 50)]
+    /// Items per page, 1 to 200 (default 50).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 200)]
     pub limit: Option<String>,
+    /// `next_cursor` of the page before: the suggestions ranked after it.
+    #[param(value_type = Option<String>, pattern = r"^[0-9]{1,10}~[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
+    pub cursor: Option<String>,
+}
+
+/// A suggestions cursor: the score and member id of the last one shown.
+fn rank_cursor(raw: &str) -> Result<(u32, Uuid), &'static str> {
+    let wrong = "is not a cursor this list gave";
+    let (score, id) = raw.split_once('~').ok_or(wrong)?;
+    Ok((
+        score.parse().map_err(|_| wrong)?,
+        Uuid::parse_str(id).map_err(|_| wrong)?,
+    ))
 }
 
 /// A member as the domain's scoring sees them, with how many open
@@ -172,9 +179,9 @@ fn load_field(
     security(("bearer" = [])),
     params(SuggestionsQuery),
     responses(
-        (status = 200, description = "Suggestions, best first", body = SuggestionsView),
+        (status = 200, description = "Suggestions, best first", body = Page<SuggestionView>),
         (status = 404, description = "The group named is not one of the caller's", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A bad group id or limit", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad group id, limit or cursor", body = Problem, content_type = "application/problem+json"),
         Unauthorized,
     )
 )]
@@ -191,14 +198,8 @@ pub async fn suggestions(
             Uuid::parse_str(raw).map_err(|_| "must be a group id"),
         ),
     };
-    let limit = match query.limit.as_deref().map(str::parse::<usize>) {
-        None => 10,
-        Some(Ok(limit @ 1..=50)) => limit,
-        Some(_) => {
-            errors.add("limit", "must be a whole number from 1 to 50");
-            10
-        }
-    };
+    let limit = page::limit(query.limit.as_deref(), &mut errors);
+    let after = page::cursor(query.cursor.as_deref(), &mut errors, rank_cursor);
     errors.into_result(|| Some(()))?;
     let now = clock::now();
     let items = state
@@ -227,25 +228,41 @@ pub async fn suggestions(
             Ok::<_, ApiError>(partners::suggest(&mine, &others, today))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(SuggestionsView {
-        items: items
-            .into_iter()
-            .take(limit)
-            .map(|suggestion| SuggestionView {
-                member_id: suggestion.member.as_uuid(),
-                display_name: suggestion.display_name.as_str().to_owned(),
-                score: suggestion.score,
-                reasons: suggestion
-                    .reasons
-                    .into_iter()
-                    .map(|reason| ReasonView {
-                        code: reason.code.as_str(),
-                        text: reason.text,
-                    })
-                    .collect(),
-            })
-            .collect(),
-    }))
+    // Best first, ties by member id (the domain's order): the page after
+    // the cursor is what ranks after it.
+    let ranked = items.into_iter().skip_while(|suggestion| {
+        after.is_some_and(|(score, id)| {
+            (
+                suggestion.score,
+                std::cmp::Reverse(suggestion.member.as_uuid()),
+            ) >= (score, std::cmp::Reverse(id))
+        })
+    });
+    let items: Vec<_> = ranked
+        .take(
+            usize::try_from(limit)
+                .unwrap_or(usize::MAX)
+                .saturating_add(1),
+        )
+        .collect();
+    Ok(HttpResponse::Ok().json(page::page(
+        items,
+        limit,
+        |suggestion| format!("{}~{}", suggestion.score, suggestion.member),
+        |suggestion| SuggestionView {
+            member_id: suggestion.member.as_uuid(),
+            display_name: suggestion.display_name.as_str().to_owned(),
+            score: suggestion.score,
+            reasons: suggestion
+                .reasons
+                .iter()
+                .map(|reason| ReasonView {
+                    code: reason.code.as_str(),
+                    text: reason.text.clone(),
+                })
+                .collect(),
+        },
+    )))
 }
 
 /// Nothing to send: a pairing takes no fields.
@@ -323,17 +340,9 @@ pub async fn pair(
         .db
         .run(move |conn| {
             db::write(conn, |conn| {
-                caller.verify(conn)?;
-                // One pairing of a group at a time, so two cannot pair the
-                // same members twice; and locked before the caller's role
-                // is read.
-                if !groups::lock(conn, group)? {
-                    return Err(ApiError::NotFound);
-                }
-                let (me, mine) = membership_of(conn, &caller, group)?;
-                if mine.role != GroupRole::Facilitator {
-                    return Err(FACILITATORS_ONLY);
-                }
+                // The group's lock also keeps two pairings of it from
+                // pairing the same members twice.
+                let (me, _) = facilitating(conn, &caller, group)?;
                 errors.into_result(|| Some(()))?;
                 if let Some(answer) = idempotency::recall(conn, me, &key, &fingerprint, now)? {
                     return Ok(answer);

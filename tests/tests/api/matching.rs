@@ -73,6 +73,18 @@ async fn a_newcomer_and_a_mentor_are_suggested_to_each_other_first() {
         "not open to partnering"
     );
 
+    // Page by page, the same ranking.
+    let first = app.get_json(&nat, "/v1/partners/suggestions?limit=1").await;
+    assert_eq!(first["items"][0]["member_id"], ben.id.as_str());
+    let cursor = first["next_cursor"].as_str().unwrap().to_owned();
+    let second = app
+        .get_json(
+            &nat,
+            &format!("/v1/partners/suggestions?limit=1&cursor={cursor}"),
+        )
+        .await;
+    assert_eq!(second["items"][0]["member_id"], items[1]["member_id"]);
+
     let for_ben = app.get_json(&ben, "/v1/partners/suggestions").await;
     assert_eq!(for_ben["items"][0]["member_id"], nat.id.as_str());
     assert!(codes(&for_ben["items"][0]).contains(&"mentee".to_owned()));
