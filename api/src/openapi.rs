@@ -3,8 +3,8 @@
 //! two equal.
 
 use crate::http::{
-    accounts, check_ins, error, error::ApiError, goals, groups, health, matching, me, partnerships,
-    progress, schema, strategies, views,
+    accounts, check_ins, error, error::ApiError, goals, groups, health, matching, me,
+    notifications, partnerships, progress, schema, strategies, views,
 };
 use actix_web::{HttpResponse, web::Bytes};
 use std::sync::OnceLock;
@@ -57,6 +57,9 @@ use utoipa::{
         strategies::mark,
         strategies::unmark,
         strategies::delete,
+        notifications::list,
+        notifications::read,
+        notifications::read_all,
         matching::suggestions,
         matching::pair,
         partnerships::create,
@@ -78,6 +81,7 @@ use utoipa::{
         groups::GroupView,
         groups::GroupMemberView,
         strategies::StrategyView,
+        notifications::NotificationView,
         matching::SuggestionView,
         matching::PairingView,
         partnerships::PartnershipView,

@@ -16,7 +16,9 @@
 
 use crate::{
     clock,
-    db::{Db, DbConn, DbError, check_ins, goals, idempotency, milestones, sessions, throttles},
+    db::{
+        self, Db, DbConn, DbError, check_ins, goals, idempotency, milestones, sessions, throttles,
+    },
     http::idempotency::KEPT_FOR,
 };
 use chrono::{NaiveDateTime, TimeDelta};
@@ -57,7 +59,10 @@ fn record_quit_milestones(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize
             let today = zone.today(now.and_utc());
             let history = check_ins::history(conn, goal.id)?;
             let reached = progress::progress(&goal.schedule(), &history, today, 1).milestones;
-            recorded += milestones::record(conn, goal.id, &reached, now)?;
+            // The milestones and the partners' notices together or not at all.
+            recorded += db::write(conn, |conn| {
+                milestones::record_and_tell(conn, goal, &reached, now)
+            })?;
         }
         match page.last() {
             Some((goal, _)) if page.len() as i64 == QUIT_GOALS_PAGE => {

@@ -8,6 +8,7 @@ mod email;
 mod goal;
 mod group;
 mod ids;
+mod notification;
 pub mod partners;
 mod password;
 mod profile;
@@ -28,6 +29,7 @@ pub use group::{
     PartnerMessage, StrategyBody, StrategyTitle,
 };
 pub use ids::MemberId;
+pub use notification::{NotificationKind, Priority};
 pub use password::{Password, PasswordError};
 pub use profile::{
     Bio, MaxPartners, MaxPartnersError, Profile, QuietHours, RecoveryFocus, RecoveryFocusError,

@@ -10,6 +10,9 @@
 
 use super::{
     DbConn, DbError,
+    goals::Goal,
+    notifications::{Notice, notify},
+    partnerships,
     schema::{goals, milestones},
 };
 use chrono::{NaiveDate, NaiveDateTime};
@@ -19,7 +22,7 @@ use diesel::{
 };
 use std::collections::HashSet;
 use tether_domain::{
-    MemberId,
+    MemberId, NotificationKind, Visibility,
     progress::{Metric, Milestone},
 };
 use uuid::Uuid;
@@ -77,15 +80,17 @@ pub struct MilestoneRow {
 }
 
 /// Records the milestones not yet recorded for the goal, in one statement;
-/// those already there keep their first date. Returns how many were new.
+/// those already there keep their first date. Returns those that were new
+/// (metric and threshold): a racing write that recorded one first keeps it
+/// from being new here, so each is told of once.
 pub fn record(
     conn: &mut DbConn,
     goal: Uuid,
     reached: &[Milestone],
     now: NaiveDateTime,
-) -> Result<usize, DbError> {
+) -> Result<Vec<(String, i32)>, DbError> {
     if reached.is_empty() {
-        return Ok(0);
+        return Ok(Vec::new());
     }
     let rows: Vec<MilestoneRow> = reached
         .iter()
@@ -107,14 +112,23 @@ pub fn record(
                 milestones::threshold,
             ))
             .do_nothing()
-            .execute(c)?,
+            .returning((milestones::metric, milestones::threshold))
+            .get_results(c)?,
         // diesel writes a batch upsert for PostgreSQL only; on SQLite the
         // same statement is spelled out.
         DbConn::Sqlite(c) => {
+            #[derive(QueryableByName)]
+            struct New {
+                #[diesel(sql_type = Text)]
+                metric: String,
+                #[diesel(sql_type = Integer)]
+                threshold: i32,
+            }
             let values = vec!["(?, ?, ?, ?, ?, ?)"; rows.len()].join(", ");
             let mut query = diesel::sql_query(format!(
                 "INSERT INTO milestones (id, goal_id, metric, threshold, reached_on, recorded_at) \
-                 VALUES {values} ON CONFLICT (goal_id, metric, threshold) DO NOTHING"
+                 VALUES {values} ON CONFLICT (goal_id, metric, threshold) DO NOTHING \
+                 RETURNING metric, threshold"
             ))
             .into_boxed();
             for row in rows {
@@ -126,9 +140,42 @@ pub fn record(
                     .bind::<Date, _>(row.reached_on)
                     .bind::<Timestamp, _>(row.recorded_at);
             }
-            query.execute(c)?
+            query
+                .load::<New>(c)?
+                .into_iter()
+                .map(|new| (new.metric, new.threshold))
+                .collect()
         }
     })
+}
+
+/// Records what the goal reached (see [`record`]) and, for a goal shared
+/// with partners, tells each of its owner's active partners of each new
+/// milestone, once. Returns how many were new.
+pub fn record_and_tell(
+    conn: &mut DbConn,
+    goal: &Goal,
+    reached: &[Milestone],
+    now: NaiveDateTime,
+) -> Result<usize, DbError> {
+    let new = record(conn, goal.id, reached, now)?;
+    if !new.is_empty() && goal.visibility == Visibility::Partners {
+        let notices: Vec<Notice> = partnerships::active_of(conn, goal.member_id)?
+            .iter()
+            .flat_map(|partnership| {
+                let partner = partnership.other_than(goal.member_id);
+                new.iter().map(move |_| Notice {
+                    member: partner,
+                    kind: NotificationKind::PartnerMilestone,
+                    partnership: Some(partnership.id),
+                    goal: Some(goal.id),
+                    group: None,
+                })
+            })
+            .collect();
+        notify(conn, &notices, now)?;
+    }
+    Ok(new.len())
 }
 
 /// Every milestone on any goal of the member, for the export.

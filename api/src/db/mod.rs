@@ -7,6 +7,7 @@ pub mod groups;
 pub mod idempotency;
 pub mod members;
 pub mod milestones;
+pub mod notifications;
 pub mod partnerships;
 pub mod schema;
 pub mod sessions;

@@ -404,6 +404,22 @@ pub fn transition(
     Ok(updated == 1)
 }
 
+/// The member's active partnerships.
+pub fn active_of(conn: &mut DbConn, member: MemberId) -> Result<Vec<Partnership>, DbError> {
+    partnerships::table
+        .filter(
+            partnerships::requester_id
+                .eq(member.to_string())
+                .or(partnerships::invitee_id.eq(member.to_string())),
+        )
+        .filter(partnerships::status.eq(PartnershipStatus::Active.as_str()))
+        .order(partnerships::id.asc())
+        .load::<PartnershipRow>(conn)?
+        .into_iter()
+        .map(Partnership::try_from)
+        .collect()
+}
+
 /// How many active partnerships the member has.
 pub fn count_active(conn: &mut DbConn, member: MemberId) -> Result<i64, DbError> {
     Ok(partnerships::table

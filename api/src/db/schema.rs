@@ -171,6 +171,35 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        member_id -> Text,
+        kind -> Text,
+        priority -> Text,
+        title -> Text,
+        body -> Text,
+        partnership_id -> Nullable<Text>,
+        goal_id -> Nullable<Text>,
+        group_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        notification_id -> Text,
+        member_id -> Text,
+        priority -> Text,
+        due_at -> Timestamp,
+        attempts -> Integer,
+        sent_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(goals -> members (member_id));
 diesel::joinable!(group_members -> recovery_groups (group_id));
 diesel::joinable!(group_members -> members (member_id));
@@ -194,5 +223,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     group_members,
     strategies,
     strategy_marks,
-    partnerships
+    partnerships,
+    notifications,
+    outbox
 );

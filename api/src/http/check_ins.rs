@@ -194,7 +194,7 @@ pub async fn put(
             } else {
                 db::write(conn, |conn| {
                     let stored = check_ins::upsert(conn, &check_in)?;
-                    milestones::record(conn, goal.id, &reached, now)?;
+                    milestones::record_and_tell(conn, &goal, &reached, now)?;
                     Ok::<_, DbError>(stored)
                 })?
             };
@@ -408,7 +408,7 @@ pub async fn delete(
                     if !check_ins::delete(conn, goal.id, day)? {
                         return Err(ApiError::NotFound);
                     }
-                    milestones::record(conn, goal.id, &reached, now)?;
+                    milestones::record_and_tell(conn, &goal, &reached, now)?;
                     Ok(true)
                 })?
             };

@@ -20,6 +20,7 @@ use crate::{
     db::{
         self, DbConn, groups, members,
         members::Member,
+        notifications::{Notice, notify},
         partnerships::{self, Partnership},
     },
     state::AppState,
@@ -29,7 +30,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use tether_domain::{
-    MemberId, PartnerMessage,
+    MemberId, NotificationKind, PartnerMessage,
     partners::{self, Agreed, PartnershipStatus, Person},
 };
 use utoipa::{IntoParams, ToSchema};
@@ -88,7 +89,7 @@ pub struct SuggestionsQuery {
     #[param(value_type = Option<i64>, minimum = 1, maximum = 200)]
     pub limit: Option<String>,
     /// `next_cursor` of the page before: the suggestions ranked after it.
-    #[param(value_type = Option<String>, pattern = r"^[0-9]{1,10}~[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
+    #[param(value_type = Option<String>, pattern = r"^[0-9]{1,9}~[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
     pub cursor: Option<String>,
 }
 
@@ -383,6 +384,7 @@ fn pair_group(conn: &mut DbConn, group: Uuid, now: NaiveDateTime) -> Result<Pair
     let message = PartnerMessage::parse(PAIRING_MESSAGE)
         .map_err(|_| ApiError::internal("the pairing message breaks its own rule"))?;
     let mut pairs = Vec::with_capacity(pairing.pairs.len());
+    let mut notices = Vec::with_capacity(2 * pairing.pairs.len());
     for found in &pairing.pairs {
         // Neither asked: both must accept before they are partners.
         let partnership = Partnership {
@@ -404,12 +406,21 @@ fn pair_group(conn: &mut DbConn, group: Uuid, now: NaiveDateTime) -> Result<Pair
         if !partnerships::create_if_free(conn, &partnership)? {
             continue;
         }
+        let proposed = |member| Notice {
+            member,
+            kind: NotificationKind::PairingProposed,
+            partnership: Some(partnership.id),
+            goal: None,
+            group: Some(group),
+        };
+        notices.extend([proposed(found.a), proposed(found.b)]);
         pairs.push(PairView {
             partnership_id: partnership.id,
             members: [view_of(found.a), view_of(found.b)],
             score: found.score,
         });
     }
+    notify(conn, &notices, now)?;
     Ok(PairingView {
         pairs,
         unpaired: pairing

@@ -18,7 +18,7 @@ use crate::{
     clock,
     db::{
         self, check_ins, goals, groups, idempotency, members, members::Member, milestones,
-        partnerships, sessions, strategies, throttles,
+        notifications, partnerships, sessions, strategies, throttles,
     },
     state::AppState,
 };
@@ -121,6 +121,22 @@ pub struct ExportView {
     pub strategies: Vec<StrategyExport>,
     /// The strategies the member found helpful.
     pub helpful_marks: Vec<HelpfulExport>,
+    /// The member's inbox.
+    pub notifications: Vec<super::notifications::NotificationView>,
+    /// Pushes owed or made for the inbox items.
+    pub pushes: Vec<PushExport>,
+}
+
+/// A push owed for an inbox item.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PushExport {
+    /// The inbox item.
+    pub notification_id: Uuid,
+    /// When it is (or was) due.
+    pub due_at: DateTime<Utc>,
+    /// When it was sent; `null` while it waits.
+    #[schema(required = true)]
+    pub sent_at: Option<DateTime<Utc>>,
 }
 
 /// A coping strategy the member shared.
@@ -428,7 +444,7 @@ pub async fn export(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
         })
         .await?;
     let me = member.id;
-    let (memberships, partnerships, shared, marks) = state
+    let (memberships, partnerships, shared, marks, inbox, pushes) = state
         .db
         .run(move |conn| {
             Ok::<_, ApiError>((
@@ -436,9 +452,26 @@ pub async fn export(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
                 partnerships::all_of_member(conn, me)?,
                 strategies::all_of_member(conn, me)?,
                 strategies::marks_of_member(conn, me)?,
+                notifications::all_of_member(conn, me)?,
+                notifications::pushes_of_member(conn, me)?,
             ))
         })
         .await?;
+    let inbox = inbox
+        .iter()
+        .map(super::notifications::NotificationView::try_from)
+        .collect::<Result<_, _>>()?;
+    let pushes = pushes
+        .into_iter()
+        .map(|(notification, due_at, sent_at)| {
+            Ok(PushExport {
+                notification_id: Uuid::parse_str(&notification)
+                    .map_err(|_| ApiError::internal("stored notification id is not a UUID"))?,
+                due_at: utc(due_at),
+                sent_at: sent_at.map(utc),
+            })
+        })
+        .collect::<Result<_, ApiError>>()?;
     let marks = marks
         .into_iter()
         .map(|(strategy, marked_at)| {
@@ -559,6 +592,8 @@ pub async fn export(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
             })
             .collect(),
         helpful_marks: marks,
+        notifications: inbox,
+        pushes,
     }))
 }
 

@@ -14,6 +14,7 @@ pub mod idempotency;
 pub mod json;
 pub mod matching;
 pub mod me;
+pub mod notifications;
 pub mod page;
 pub mod parse;
 pub mod partnerships;
@@ -99,6 +100,21 @@ pub fn routes(cfg: &mut ServiceConfig) {
         web::resource("/v1/goals/{id}/progress")
             .route(web::get().to(progress::get))
             .default_service(not_allowed("GET")),
+    )
+    .service(
+        web::resource("/v1/me/notifications")
+            .route(web::get().to(notifications::list))
+            .default_service(not_allowed("GET")),
+    )
+    .service(
+        web::resource("/v1/me/notifications/read")
+            .route(web::post().to(notifications::read_all))
+            .default_service(not_allowed("POST")),
+    )
+    .service(
+        web::resource("/v1/me/notifications/{id}/read")
+            .route(web::post().to(notifications::read))
+            .default_service(not_allowed("POST")),
     )
     .service(
         web::resource("/v1/me/export")

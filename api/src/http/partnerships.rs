@@ -23,6 +23,7 @@ use crate::{
     clock,
     db::{
         self, DbConn, DbError, check_ins, goals, groups, members,
+        notifications::{Notice, notify},
         partnerships::{self, Partnership},
     },
     state::AppState,
@@ -31,7 +32,7 @@ use actix_web::{HttpResponse, http::StatusCode, web};
 use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tether_domain::{
-    DisplayName, MemberId, PartnerMessage,
+    DisplayName, MemberId, NotificationKind, PartnerMessage,
     partners::{Agreed, PartnershipAction, PartnershipStatus, Side, TransitionError, respond},
     progress,
 };
@@ -277,6 +278,17 @@ pub async fn create(
                     }
                     Err(other) => return Err(other.into()),
                 }
+                notify(
+                    conn,
+                    &[Notice {
+                        member: target,
+                        kind: NotificationKind::PartnershipRequest,
+                        partnership: Some(partnership.id),
+                        goal: None,
+                        group: Some(group),
+                    }],
+                    now,
+                )?;
                 let view =
                     PartnershipView::new(&partnership, &invitee.profile.display_name, me, now);
                 idempotency::answer(
@@ -428,6 +440,20 @@ async fn act(
                     return Err(ApiError::Conflict(
                         "This partnership changed meanwhile; look at it again.",
                     ));
+                }
+                if to.0 == PartnershipStatus::Active {
+                    // The other side said yes first (or asked): they hear of it.
+                    notify(
+                        conn,
+                        &[Notice {
+                            member: partnership.other_than(me),
+                            kind: NotificationKind::PartnershipAccepted,
+                            partnership: Some(partnership.id),
+                            goal: None,
+                            group: None,
+                        }],
+                        now,
+                    )?;
                 }
                 let (partnership, name) =
                     partnerships::find_for(conn, id, me)?.ok_or(ApiError::NotFound)?;

@@ -13,6 +13,7 @@ mod headers;
 mod health;
 mod matching;
 mod me;
+mod notifications;
 mod openapi;
 mod partnerships;
 mod sessions;
