@@ -3,7 +3,7 @@
 //! two equal.
 
 use crate::http::{
-    accounts, check_ins, error, error::ApiError, goals, groups, health, matching, me,
+    accounts, blocks, check_ins, error, error::ApiError, goals, groups, health, matching, me,
     notifications, partnerships, progress, schema, strategies, views,
 };
 use actix_web::{HttpResponse, web::Bytes};
@@ -57,6 +57,9 @@ use utoipa::{
         strategies::mark,
         strategies::unmark,
         strategies::delete,
+        blocks::create,
+        blocks::list,
+        blocks::delete,
         notifications::list,
         notifications::read,
         notifications::read_all,
@@ -81,6 +84,7 @@ use utoipa::{
         groups::GroupView,
         groups::GroupMemberView,
         strategies::StrategyView,
+        blocks::BlockView,
         notifications::NotificationView,
         matching::SuggestionView,
         matching::PairingView,
@@ -95,6 +99,7 @@ use utoipa::{
         (name = "goals", description = "Goals a member sets; private unless shared"),
         (name = "check-ins", description = "Day-by-day records and the progress computed from them"),
         (name = "groups", description = "Recovery groups: members only see them"),
+        (name = "safety", description = "Blocking: keeping another member away, silently"),
         (name = "partners", description = "Accountability partners: requests, partnerships, and what an active partner sees"),
         (name = "health", description = "Liveness and readiness"),
     )

@@ -1,6 +1,7 @@
 //! Storage: one connection type over SQLite and PostgreSQL, a pool, the
 //! embedded migrations, and one module per aggregate.
 
+pub mod blocks;
 pub mod check_ins;
 pub mod goals;
 pub mod groups;

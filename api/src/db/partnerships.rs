@@ -404,6 +404,52 @@ pub fn transition(
     Ok(updated == 1)
 }
 
+/// Whether the two have ever had a partnership or a request, in any state.
+pub fn any_between(conn: &mut DbConn, a: MemberId, b: MemberId) -> Result<bool, DbError> {
+    let found: Option<String> = partnerships::table
+        .filter(partnerships::pair_key.eq(pair_key(a, b)))
+        .select(partnerships::id)
+        .first(conn)
+        .optional()?;
+    Ok(found.is_some())
+}
+
+/// What a block does to the pair, silently: an active partnership ends, a
+/// pending request either way is cancelled, `by` the blocker. How many
+/// were closed.
+pub fn close_between(
+    conn: &mut DbConn,
+    a: MemberId,
+    b: MemberId,
+    by: MemberId,
+    now: NaiveDateTime,
+) -> Result<usize, DbError> {
+    let key = pair_key(a, b);
+    let ended = diesel::update(
+        partnerships::table
+            .filter(partnerships::pair_key.eq(&key))
+            .filter(partnerships::status.eq(PartnershipStatus::Active.as_str())),
+    )
+    .set((
+        partnerships::status.eq(PartnershipStatus::Ended.as_str()),
+        partnerships::ended_at.eq(Some(now)),
+        partnerships::closed_by.eq(Some(by.to_string())),
+    ))
+    .execute(conn)?;
+    let cancelled = diesel::update(
+        partnerships::table
+            .filter(partnerships::pair_key.eq(&key))
+            .filter(partnerships::status.eq(PartnershipStatus::Pending.as_str())),
+    )
+    .set((
+        partnerships::status.eq(PartnershipStatus::Cancelled.as_str()),
+        partnerships::responded_at.eq(Some(now)),
+        partnerships::closed_by.eq(Some(by.to_string())),
+    ))
+    .execute(conn)?;
+    Ok(ended + cancelled)
+}
+
 /// The member's active partnerships.
 pub fn active_of(conn: &mut DbConn, member: MemberId) -> Result<Vec<Partnership>, DbError> {
     partnerships::table

@@ -200,6 +200,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    blocks (blocker_id, blocked_id) {
+        blocker_id -> Text,
+        blocked_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(goals -> members (member_id));
 diesel::joinable!(group_members -> recovery_groups (group_id));
 diesel::joinable!(group_members -> members (member_id));
@@ -225,5 +233,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     strategy_marks,
     partnerships,
     notifications,
-    outbox
+    outbox,
+    blocks
 );

@@ -18,7 +18,7 @@ use super::{
 use crate::{
     clock,
     db::{
-        self, DbConn, groups, members,
+        self, DbConn, blocks, groups, members,
         members::Member,
         notifications::{Notice, notify},
         partnerships::{self, Partnership},
@@ -157,8 +157,12 @@ fn load_field(
         }
         open_pairs.insert(ordered(p.requester, p.invitee));
     }
-    // A pair that said no, or parted, is left alone for a while.
-    for (a, b) in partnerships::recently_closed_among(conn, &ids, now)? {
+    // A pair that said no, or parted, is left alone for a while; a pair
+    // with a block either way, for as long as it lasts.
+    for (a, b) in partnerships::recently_closed_among(conn, &ids, now)?
+        .into_iter()
+        .chain(blocks::among(conn, &ids)?)
+    {
         open_pairs.insert(ordered(a, b));
     }
     Ok(Candidates {

@@ -17,7 +17,7 @@ use super::{check_ins::CheckInView, goals::GoalView, progress::MilestoneView};
 use crate::{
     clock,
     db::{
-        self, check_ins, goals, groups, idempotency, members, members::Member, milestones,
+        self, blocks, check_ins, goals, groups, idempotency, members, members::Member, milestones,
         notifications, partnerships, sessions, strategies, throttles,
     },
     state::AppState,
@@ -125,6 +125,8 @@ pub struct ExportView {
     pub notifications: Vec<super::notifications::NotificationView>,
     /// Pushes owed or made for the inbox items.
     pub pushes: Vec<PushExport>,
+    /// The members the member blocked.
+    pub blocks: Vec<super::blocks::BlockView>,
 }
 
 /// A push owed for an inbox item.
@@ -444,7 +446,7 @@ pub async fn export(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
         })
         .await?;
     let me = member.id;
-    let (memberships, partnerships, shared, marks, inbox, pushes) = state
+    let (memberships, partnerships, shared, marks, inbox, pushes, blocked) = state
         .db
         .run(move |conn| {
             Ok::<_, ApiError>((
@@ -454,6 +456,7 @@ pub async fn export(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
                 strategies::marks_of_member(conn, me)?,
                 notifications::all_of_member(conn, me)?,
                 notifications::pushes_of_member(conn, me)?,
+                blocks::page(conn, me, None, i64::MAX)?,
             ))
         })
         .await?;
@@ -594,6 +597,7 @@ pub async fn export(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
         helpful_marks: marks,
         notifications: inbox,
         pushes,
+        blocks: blocked.iter().map(super::blocks::BlockView::from).collect(),
     }))
 }
 

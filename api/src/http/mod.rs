@@ -2,6 +2,7 @@
 //! problem documents.
 
 pub mod accounts;
+pub mod blocks;
 pub mod check_ins;
 pub mod error;
 pub mod extract;
@@ -171,6 +172,17 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .route(web::post().to(strategies::mark))
             .route(web::delete().to(strategies::unmark))
             .default_service(not_allowed("POST, DELETE")),
+    )
+    .service(
+        web::resource("/v1/blocks")
+            .route(web::post().to(blocks::create))
+            .route(web::get().to(blocks::list))
+            .default_service(not_allowed("GET, POST")),
+    )
+    .service(
+        web::resource("/v1/blocks/{member_id}")
+            .route(web::delete().to(blocks::delete))
+            .default_service(not_allowed("DELETE")),
     )
     .service(
         web::resource("/v1/groups/{id}/pairings")

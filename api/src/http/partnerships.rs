@@ -22,7 +22,7 @@ use super::{
 use crate::{
     clock,
     db::{
-        self, DbConn, DbError, check_ins, goals, groups, members,
+        self, DbConn, DbError, blocks, check_ins, goals, groups, members,
         notifications::{Notice, notify},
         partnerships::{self, Partnership},
     },
@@ -232,6 +232,10 @@ pub async fn create(
                 if groups::membership(conn, group, me)?.is_none()
                     || groups::membership(conn, group, target)?.is_none()
                 {
+                    return Err(ApiError::NotFound);
+                }
+                // Blocked either way: the answer a stranger gets.
+                if blocks::between(conn, me, target)? {
                     return Err(ApiError::NotFound);
                 }
                 let invitee = members::find(conn, target)?.ok_or(ApiError::NotFound)?;

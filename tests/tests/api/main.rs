@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod accounts;
+mod blocks;
 mod check_ins;
 mod contention;
 mod errors;

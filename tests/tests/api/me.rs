@@ -199,7 +199,8 @@ async fn me_needs_a_token() {
 
 /// Every table, and the key of the export that holds its rows. A table
 /// added without export support fails `export_covers_every_table`.
-const EXPORTED_TABLES: [(&str, &str); 15] = [
+const EXPORTED_TABLES: [(&str, &str); 16] = [
+    ("blocks", "blocks"),
     ("check_ins", "check_ins"),
     ("goals", "goals"),
     ("group_members", "groups"),
@@ -361,6 +362,18 @@ async fn delete_erases_every_row_of_the_member_and_no_one_elses() {
         )
         .await;
     assert_eq!(accepted.status(), 200);
+    // Each blocks the other (which ends their partnership).
+    for (who, whom) in [(&kim, &sam), (&sam, &kim)] {
+        let blocked = app
+            .send_json(
+                Method::POST,
+                "/v1/blocks",
+                who,
+                json!({"member_id": whom.id}),
+            )
+            .await;
+        assert_eq!(blocked.status(), 201);
+    }
     // Counted attempts per client address, or per account and address,
     // name nobody: only an account's own count is the member's.
     let member_rows = |table: &str| match table {
@@ -388,7 +401,7 @@ async fn delete_erases_every_row_of_the_member_and_no_one_elses() {
     // partnership between them, and kim's mark on sam's post.
     let left = |table: &str| match table {
         // Kim's inbox held only news of the partnership, which went.
-        "partnerships" | "strategy_marks" | "notifications" | "outbox" => 0,
+        "partnerships" | "strategy_marks" | "notifications" | "outbox" | "blocks" => 0,
         // A goal's and a group's key each.
         "idempotency_keys" => 2,
         _ => 1,
