@@ -3,8 +3,8 @@
 //! two equal.
 
 use crate::http::{
-    accounts, blocks, check_ins, error, error::ApiError, goals, groups, health, matching, me,
-    notifications, partnerships, progress, schema, strategies, views,
+    accounts, blocks, check_ins, encouragements, error, error::ApiError, goals, groups, health,
+    matching, me, notifications, partnerships, progress, schema, strategies, views,
 };
 use actix_web::{HttpResponse, web::Bytes};
 use std::sync::OnceLock;
@@ -57,6 +57,8 @@ use utoipa::{
         strategies::mark,
         strategies::unmark,
         strategies::delete,
+        encouragements::send,
+        encouragements::list,
         blocks::create,
         blocks::list,
         blocks::delete,
@@ -84,6 +86,7 @@ use utoipa::{
         groups::GroupView,
         groups::GroupMemberView,
         strategies::StrategyView,
+        encouragements::EncouragementView,
         blocks::BlockView,
         notifications::NotificationView,
         matching::SuggestionView,

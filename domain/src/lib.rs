@@ -5,6 +5,7 @@
 
 mod account;
 mod email;
+mod encouragement;
 mod goal;
 mod group;
 mod ids;
@@ -18,6 +19,9 @@ mod timezone;
 
 pub use account::DisplayName;
 pub use email::{Email, EmailError};
+pub use encouragement::{
+    EncouragementKind, EncouragementTextError, MESSAGE_RULE, encouragement_text, until_next_day,
+};
 pub use goal::{
     BACKFILL_DAYS, Cadence, CadenceError, CheckInDateError, CheckInStatus, GoalKind, GoalTitle,
     MAX_ACTIVE_GOALS, MAX_ARCHIVED_GOALS, Mood, MoodError, QuitCadenceError, StartError,

@@ -360,6 +360,19 @@ pub fn shared_with_history(
         .collect()
 }
 
+/// Whether `goal` is `owner`'s, active, and shared with partners.
+pub fn is_shared_by(conn: &mut DbConn, goal: Uuid, owner: MemberId) -> Result<bool, DbError> {
+    let found: Option<String> = goals::table
+        .find(goal.to_string())
+        .filter(goals::member_id.eq(owner.to_string()))
+        .filter(goals::archived_at.is_null())
+        .filter(goals::visibility.eq(Visibility::Partners.as_str()))
+        .select(goals::id)
+        .first(conn)
+        .optional()?;
+    Ok(found.is_some())
+}
+
 /// A goal's check-ins as progress is computed from them: day and status.
 pub type History = Vec<(NaiveDate, CheckInStatus)>;
 

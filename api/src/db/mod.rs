@@ -3,6 +3,7 @@
 
 pub mod blocks;
 pub mod check_ins;
+pub mod encouragements;
 pub mod goals;
 pub mod groups;
 pub mod idempotency;

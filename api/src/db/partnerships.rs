@@ -450,6 +450,21 @@ pub fn close_between(
     Ok(ended + cancelled)
 }
 
+/// Takes the row lock of the partnership while it is active, until the
+/// transaction ends: what sends in it count under (daily limits hold
+/// under concurrency, and an ending waits for a send in flight). False
+/// when it is not active.
+pub fn lock_active(conn: &mut DbConn, id: Uuid) -> Result<bool, DbError> {
+    let locked = diesel::update(
+        partnerships::table
+            .find(id.to_string())
+            .filter(partnerships::status.eq(PartnershipStatus::Active.as_str())),
+    )
+    .set(partnerships::status.eq(partnerships::status))
+    .execute(conn)?;
+    Ok(locked == 1)
+}
+
 /// The member's active partnerships.
 pub fn active_of(conn: &mut DbConn, member: MemberId) -> Result<Vec<Partnership>, DbError> {
     partnerships::table

@@ -208,6 +208,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    encouragements (id) {
+        id -> Text,
+        partnership_id -> Text,
+        sender_id -> Text,
+        recipient_id -> Text,
+        kind -> Text,
+        goal_id -> Nullable<Text>,
+        text -> Nullable<Text>,
+        sender_day -> Date,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(goals -> members (member_id));
 diesel::joinable!(group_members -> recovery_groups (group_id));
 diesel::joinable!(group_members -> members (member_id));
@@ -234,5 +248,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     partnerships,
     notifications,
     outbox,
-    blocks
+    blocks,
+    encouragements
 );

@@ -17,8 +17,8 @@ use super::{check_ins::CheckInView, goals::GoalView, progress::MilestoneView};
 use crate::{
     clock,
     db::{
-        self, blocks, check_ins, goals, groups, idempotency, members, members::Member, milestones,
-        notifications, partnerships, sessions, strategies, throttles,
+        self, blocks, check_ins, encouragements, goals, groups, idempotency, members,
+        members::Member, milestones, notifications, partnerships, sessions, strategies, throttles,
     },
     state::AppState,
 };
@@ -127,6 +127,10 @@ pub struct ExportView {
     pub pushes: Vec<PushExport>,
     /// The members the member blocked.
     pub blocks: Vec<super::blocks::BlockView>,
+    /// Encouragement the member received.
+    pub encouragements_received: Vec<super::encouragements::EncouragementView>,
+    /// Encouragement the member sent.
+    pub encouragements_sent: Vec<super::encouragements::EncouragementView>,
 }
 
 /// A push owed for an inbox item.
@@ -446,7 +450,7 @@ pub async fn export(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
         })
         .await?;
     let me = member.id;
-    let (memberships, partnerships, shared, marks, inbox, pushes, blocked) = state
+    let (memberships, partnerships, shared, marks, inbox, pushes, blocked, cheers) = state
         .db
         .run(move |conn| {
             Ok::<_, ApiError>((
@@ -457,6 +461,10 @@ pub async fn export(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
                 notifications::all_of_member(conn, me)?,
                 notifications::pushes_of_member(conn, me)?,
                 blocks::page(conn, me, None, i64::MAX)?,
+                (
+                    encouragements::page(conn, me, false, None, i64::MAX)?,
+                    encouragements::page(conn, me, true, None, i64::MAX)?,
+                ),
             ))
         })
         .await?;
@@ -598,6 +606,16 @@ pub async fn export(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
         notifications: inbox,
         pushes,
         blocks: blocked.iter().map(super::blocks::BlockView::from).collect(),
+        encouragements_received: cheers
+            .0
+            .iter()
+            .map(super::encouragements::EncouragementView::try_from)
+            .collect::<Result<_, _>>()?,
+        encouragements_sent: cheers
+            .1
+            .iter()
+            .map(super::encouragements::EncouragementView::try_from)
+            .collect::<Result<_, _>>()?,
     }))
 }
 

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod blocks;
 pub mod check_ins;
+pub mod encouragements;
 pub mod error;
 pub mod extract;
 pub mod field;
@@ -224,6 +225,16 @@ pub fn routes(cfg: &mut ServiceConfig) {
         web::resource("/v1/partnerships/{id}/end")
             .route(web::post().to(partnerships::end))
             .default_service(not_allowed("POST")),
+    )
+    .service(
+        web::resource("/v1/partnerships/{id}/encouragements")
+            .route(web::post().to(encouragements::send))
+            .default_service(not_allowed("POST")),
+    )
+    .service(
+        web::resource("/v1/me/encouragements")
+            .route(web::get().to(encouragements::list))
+            .default_service(not_allowed("GET")),
     )
     .service(
         web::resource("/v1/partnerships/{id}/progress")

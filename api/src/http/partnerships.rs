@@ -71,7 +71,7 @@ pub struct PartnershipRequest {
 }
 
 /// The other side of a partnership.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PartnerView {
     /// Their member id.
     pub member_id: Uuid,

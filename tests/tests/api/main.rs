@@ -7,6 +7,7 @@ mod accounts;
 mod blocks;
 mod check_ins;
 mod contention;
+mod encouragements;
 mod errors;
 mod goals;
 mod groups;

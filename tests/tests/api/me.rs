@@ -199,9 +199,10 @@ async fn me_needs_a_token() {
 
 /// Every table, and the key of the export that holds its rows. A table
 /// added without export support fails `export_covers_every_table`.
-const EXPORTED_TABLES: [(&str, &str); 16] = [
+const EXPORTED_TABLES: [(&str, &str); 17] = [
     ("blocks", "blocks"),
     ("check_ins", "check_ins"),
+    ("encouragements", "encouragements_sent"),
     ("goals", "goals"),
     ("group_members", "groups"),
     ("idempotency_keys", "idempotency_keys"),
@@ -362,6 +363,21 @@ async fn delete_erases_every_row_of_the_member_and_no_one_elses() {
         )
         .await;
     assert_eq!(accepted.status(), 200);
+    // A cheer each way.
+    for who in [&kim, &sam] {
+        let cheered = app
+            .send_json(
+                Method::POST,
+                &format!(
+                    "/v1/partnerships/{}/encouragements",
+                    asked["id"].as_str().unwrap()
+                ),
+                who,
+                json!({"kind": "cheer"}),
+            )
+            .await;
+        assert_eq!(cheered.status(), 201);
+    }
     // Each blocks the other (which ends their partnership).
     for (who, whom) in [(&kim, &sam), (&sam, &kim)] {
         let blocked = app
@@ -401,7 +417,8 @@ async fn delete_erases_every_row_of_the_member_and_no_one_elses() {
     // partnership between them, and kim's mark on sam's post.
     let left = |table: &str| match table {
         // Kim's inbox held only news of the partnership, which went.
-        "partnerships" | "strategy_marks" | "notifications" | "outbox" | "blocks" => 0,
+        "partnerships" | "strategy_marks" | "notifications" | "outbox" | "blocks"
+        | "encouragements" => 0,
         // A goal's and a group's key each.
         "idempotency_keys" => 2,
         _ => 1,
