@@ -20,13 +20,14 @@ pub struct Block {
     pub created_at: NaiveDateTime,
 }
 
-/// Records that `blocker` blocked `blocked`; blocking twice is once.
+/// Records that `blocker` blocked `blocked`; blocking twice is once (the
+/// first time stays). True when this made it.
 pub fn insert(
     conn: &mut DbConn,
     blocker: MemberId,
     blocked: MemberId,
     now: NaiveDateTime,
-) -> Result<(), DbError> {
+) -> Result<bool, DbError> {
     let query = diesel::insert_into(blocks::table)
         .values((
             blocks::blocker_id.eq(blocker.to_string()),
@@ -35,11 +36,11 @@ pub fn insert(
         ))
         .on_conflict((blocks::blocker_id, blocks::blocked_id))
         .do_nothing();
-    match conn {
+    let inserted = match conn {
         DbConn::Postgres(c) => query.execute(c)?,
         DbConn::Sqlite(c) => query.execute(c)?,
     };
-    Ok(())
+    Ok(inserted == 1)
 }
 
 /// Lifts the block; false when there was none.

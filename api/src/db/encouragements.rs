@@ -3,11 +3,11 @@
 
 use super::{
     DbConn, DbError,
-    schema::{encouragements, goals, members},
+    schema::{encouragements, goals, members, partnerships},
 };
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use tether_domain::{EncouragementKind, MemberId, Visibility};
+use tether_domain::{EncouragementKind, MemberId, Visibility, partners::PartnershipStatus};
 use uuid::Uuid;
 
 /// An encouragement to store.
@@ -51,7 +51,9 @@ pub fn insert(conn: &mut DbConn, new: &NewEncouragement) -> Result<(), DbError> 
     Ok(())
 }
 
-/// How many of `kind` the sender sent in the partnership on their `day`.
+/// How many of `kind` the sender sent in the partnership on their `day` or
+/// on any later day: a sender who moves their time zone ahead sends on
+/// tomorrow's count, and moving back does not give them today's again.
 pub fn count_on(
     conn: &mut DbConn,
     partnership: Uuid,
@@ -63,7 +65,7 @@ pub fn count_on(
         .filter(encouragements::partnership_id.eq(partnership.to_string()))
         .filter(encouragements::sender_id.eq(sender.to_string()))
         .filter(encouragements::kind.eq(kind.as_str()))
-        .filter(encouragements::sender_day.eq(day))
+        .filter(encouragements::sender_day.ge(day))
         .count()
         .get_result(conn)?)
 }
@@ -114,11 +116,21 @@ pub fn page(
 ) -> Result<Vec<Listed>, DbError> {
     let me = member.to_string();
     // The goal shows while it is shared and active; otherwise as if gone.
+    // A partner's goal (on the sent list) shows only while the partnership
+    // that shared it lasts; one's own (received) while one shares it.
+    let partnership_lasts = partnerships::table
+        .filter(partnerships::id.eq(encouragements::partnership_id))
+        .filter(partnerships::status.eq(PartnershipStatus::Active.as_str()))
+        .select(partnerships::id);
     let shared_goal = goals::table.on(goals::id
         .nullable()
         .eq(encouragements::goal_id)
         .and(goals::visibility.eq(Visibility::Partners.as_str()))
-        .and(goals::archived_at.is_null()));
+        .and(goals::archived_at.is_null())
+        .and(
+            diesel::dsl::exists(partnership_lasts)
+                .or(diesel::dsl::not(sent.into_sql::<diesel::sql_types::Bool>())),
+        ));
     let columns = (
         encouragements::id,
         encouragements::partnership_id,

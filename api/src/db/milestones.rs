@@ -160,7 +160,9 @@ pub fn record_and_tell(
 ) -> Result<usize, DbError> {
     let new = record(conn, goal.id, reached, now)?;
     if !new.is_empty() && goal.visibility == Visibility::Partners {
-        let notices: Vec<Notice> = partnerships::active_of(conn, goal.member_id)?
+        // Who sees the goal is read inside the transaction: it may have been
+        // made private since the caller loaded it.
+        let notices: Vec<Notice> = partnerships::seeing_goal(conn, goal.member_id, goal.id)?
             .iter()
             .flat_map(|partnership| {
                 let partner = partnership.other_than(goal.member_id);

@@ -153,6 +153,17 @@ pub fn mark_read(
     Ok(mine.first(conn).optional()?)
 }
 
+/// Whether `id` is one of the member's inbox items.
+pub fn is_theirs(conn: &mut DbConn, member: MemberId, id: Uuid) -> Result<bool, DbError> {
+    let found: Option<String> = notifications::table
+        .find(id.to_string())
+        .filter(notifications::member_id.eq(member.to_string()))
+        .select(notifications::id)
+        .first(conn)
+        .optional()?;
+    Ok(found.is_some())
+}
+
 /// Marks every unread item of the member up to and including `up_to` read;
 /// how many.
 pub fn mark_all_read(

@@ -414,9 +414,10 @@ pub fn any_between(conn: &mut DbConn, a: MemberId, b: MemberId) -> Result<bool, 
     Ok(found.is_some())
 }
 
-/// What a block does to the pair, silently: an active partnership ends, a
-/// pending request either way is cancelled, `by` the blocker. How many
-/// were closed.
+/// What a block does to the pair, silently: an active partnership ends; a
+/// pending request is taken back when the blocker made it and declined
+/// otherwise, as either of them could have done, so the other sees nothing
+/// that only a block would do. How many were closed.
 pub fn close_between(
     conn: &mut DbConn,
     a: MemberId,
@@ -436,10 +437,16 @@ pub fn close_between(
         partnerships::closed_by.eq(Some(by.to_string())),
     ))
     .execute(conn)?;
-    let cancelled = diesel::update(
+    let pending = || {
         partnerships::table
-            .filter(partnerships::pair_key.eq(&key))
-            .filter(partnerships::status.eq(PartnershipStatus::Pending.as_str())),
+            .filter(partnerships::pair_key.eq(key.clone()))
+            .filter(partnerships::status.eq(PartnershipStatus::Pending.as_str()))
+    };
+    // The blocker's own request: taken back.
+    let cancelled = diesel::update(
+        pending()
+            .filter(partnerships::requester_id.eq(by.to_string()))
+            .filter(partnerships::requester_agreed.eq(true)),
     )
     .set((
         partnerships::status.eq(PartnershipStatus::Cancelled.as_str()),
@@ -447,7 +454,15 @@ pub fn close_between(
         partnerships::closed_by.eq(Some(by.to_string())),
     ))
     .execute(conn)?;
-    Ok(ended + cancelled)
+    // One made to the blocker, or a facilitator's proposal: declined.
+    let declined = diesel::update(pending())
+        .set((
+            partnerships::status.eq(PartnershipStatus::Declined.as_str()),
+            partnerships::responded_at.eq(Some(now)),
+            partnerships::closed_by.eq(Some(by.to_string())),
+        ))
+        .execute(conn)?;
+    Ok(ended + cancelled + declined)
 }
 
 /// Takes the row lock of the partnership while it is active, until the
@@ -465,15 +480,29 @@ pub fn lock_active(conn: &mut DbConn, id: Uuid) -> Result<bool, DbError> {
     Ok(locked == 1)
 }
 
-/// The member's active partnerships.
-pub fn active_of(conn: &mut DbConn, member: MemberId) -> Result<Vec<Partnership>, DbError> {
+/// The owner's active partnerships, while `goal` is theirs, active and
+/// shared with partners (none otherwise): who sees the goal, read in one
+/// statement.
+pub fn seeing_goal(
+    conn: &mut DbConn,
+    owner: MemberId,
+    goal: Uuid,
+) -> Result<Vec<Partnership>, DbError> {
+    use super::schema::goals;
+    let shared = goals::table
+        .filter(goals::id.eq(goal.to_string()))
+        .filter(goals::member_id.eq(owner.to_string()))
+        .filter(goals::archived_at.is_null())
+        .filter(goals::visibility.eq(tether_domain::Visibility::Partners.as_str()))
+        .select(goals::id);
     partnerships::table
         .filter(
             partnerships::requester_id
-                .eq(member.to_string())
-                .or(partnerships::invitee_id.eq(member.to_string())),
+                .eq(owner.to_string())
+                .or(partnerships::invitee_id.eq(owner.to_string())),
         )
         .filter(partnerships::status.eq(PartnershipStatus::Active.as_str()))
+        .filter(diesel::dsl::exists(shared))
         .order(partnerships::id.asc())
         .load::<PartnershipRow>(conn)?
         .into_iter()

@@ -15,6 +15,7 @@ use super::{
     idempotency::{self, IdempotencyHeader, IdempotencyKey},
     json::{Body, Fingerprinted},
     page::{self, Page},
+    partnerships::lock_both,
     views::utc,
 };
 use crate::{
@@ -89,6 +90,7 @@ fn knows(conn: &mut DbConn, a: MemberId, b: MemberId) -> Result<bool, ApiError> 
     params(IdempotencyHeader),
     request_body = BlockRequest,
     responses(
+        (status = 200, description = "Blocked already: the block as it stands", body = BlockView),
         (status = 201, description = "Blocked (or, for a repeated Idempotency-Key, blocked before)", body = BlockView,
             headers(("Idempotent-Replayed" = String, description = "`true` when this is the answer kept for a repeated Idempotency-Key"))),
         (status = 404, description = "Nobody the caller shares or shared a group or partnership with", body = Problem, content_type = "application/problem+json"),
@@ -130,20 +132,27 @@ pub async fn create(
                 if !knows(conn, me, target)? {
                     return Err(ApiError::NotFound);
                 }
-                let blocked = members::find(conn, target)?.ok_or(ApiError::NotFound)?;
-                blocks::insert(conn, me, target, now)?;
+                // Both rows, in one order: a request or an accept by the
+                // other in flight finishes first and is then closed here.
+                lock_both(conn, me, target)?;
+                let fresh = blocks::insert(conn, me, target, now)?;
                 partnerships::close_between(conn, me, target, me, now)?;
-                let view = BlockView {
-                    member_id: target.as_uuid(),
-                    display_name: blocked.profile.display_name.as_str().to_owned(),
-                    created_at: utc(now),
+                let block = blocks::page(conn, me, None, i64::MAX)?
+                    .into_iter()
+                    .find(|block| block.blocked == target)
+                    .ok_or_else(|| ApiError::internal("block missing after insert"))?;
+                // Blocking again answers the block as it stands.
+                let status = if fresh {
+                    StatusCode::CREATED
+                } else {
+                    StatusCode::OK
                 };
                 idempotency::answer(
                     conn,
                     me,
                     &key,
                     fingerprint,
-                    (StatusCode::CREATED, None, &view),
+                    (status, None, &BlockView::from(&block)),
                     now,
                 )
             })

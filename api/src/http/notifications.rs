@@ -220,6 +220,7 @@ pub struct ReadAllView {
     request_body = ReadAllRequest,
     responses(
         (status = 200, description = "How many were marked", body = ReadAllView),
+        (status = 404, description = "`up_to` is not one of the caller's inbox items", body = Problem, content_type = "application/problem+json"),
         BadBody, Unauthorized,
     )
 )]
@@ -237,6 +238,11 @@ pub async fn read_all(
         .db
         .run(move |conn| {
             let me = caller.verify(conn)?;
+            // An id the app was shown: a made-up later one would mark what
+            // has not arrived yet.
+            if !notifications::is_theirs(conn, me, up_to)? {
+                return Err(ApiError::NotFound);
+            }
             Ok::<_, ApiError>(db::write_one(conn, |conn| {
                 notifications::mark_all_read(conn, me, up_to, now)
             })?)

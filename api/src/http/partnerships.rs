@@ -234,6 +234,10 @@ pub async fn create(
                 {
                     return Err(ApiError::NotFound);
                 }
+                // Both rows locked, in one order, before the block check:
+                // a block made meanwhile by the other waits for this
+                // request (and then closes it) or is seen here.
+                lock_both(conn, me, target)?;
                 // Blocked either way: the answer a stranger gets.
                 if blocks::between(conn, me, target)? {
                     return Err(ApiError::NotFound);
@@ -437,6 +441,11 @@ async fn act(
                 let to = respond(from, side, action, partnership.agreed).map_err(refused)?;
                 if to.0 == PartnershipStatus::Active {
                     check_capacity(conn, &partnership)?;
+                    // Locked by the capacity check: a block made meanwhile
+                    // has closed this or is seen here.
+                    if blocks::between(conn, partnership.requester, partnership.invitee)? {
+                        return Err(ApiError::NotFound);
+                    }
                 }
                 // From the status as stored: an expired request is refused
                 // above, so what is stored here is what was read.
@@ -472,11 +481,7 @@ async fn act(
 /// they want. Both members' rows are locked first, in one order, so two
 /// accepts racing for one member's last place meet one after the other.
 fn check_capacity(conn: &mut DbConn, partnership: &Partnership) -> Result<(), ApiError> {
-    let mut both = [partnership.requester, partnership.invitee];
-    both.sort_by_key(|member| member.to_string());
-    for member in both {
-        members::lock(conn, member)?;
-    }
+    lock_both(conn, partnership.requester, partnership.invitee)?;
     for (member, full) in [
         (
             partnership.invitee,
@@ -495,6 +500,18 @@ fn check_capacity(conn: &mut DbConn, partnership: &Partnership) -> Result<(), Ap
         if partnerships::count_active(conn, member)? >= i64::from(wanted) {
             return Err(ApiError::Conflict(full));
         }
+    }
+    Ok(())
+}
+
+/// Locks both members' rows, in one order so that two requests locking
+/// the same pair cannot deadlock. (`members::lock` of a row already locked
+/// by this transaction passes at once.)
+pub fn lock_both(conn: &mut DbConn, a: MemberId, b: MemberId) -> Result<(), ApiError> {
+    let mut both = [a, b];
+    both.sort_by_key(|member| member.to_string());
+    for member in both {
+        members::lock(conn, member)?;
     }
     Ok(())
 }

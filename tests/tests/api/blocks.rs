@@ -47,6 +47,13 @@ async fn a_block_ends_everything_silently_and_keeps_both_apart() {
     assert_eq!(made["member_id"], ana.id.as_str());
     assert_eq!(made["display_name"], "ana");
     assert_eq!(block(&app, &sam, &bob).await.status(), 201);
+    // Blocking again: the block as it stands.
+    let again = block(&app, &sam, &ana).await;
+    assert_eq!(again.status(), 200);
+    assert_eq!(
+        again.json::<Value>().await.unwrap()["created_at"],
+        made["created_at"]
+    );
 
     // The partnership ended, the request was cancelled, nobody was told.
     let seen = app
@@ -59,7 +66,8 @@ async fn a_block_ends_everything_silently_and_keeps_both_apart() {
             &format!("/v1/partnerships/{}", pending["id"].as_str().unwrap()),
         )
         .await;
-    assert_eq!(request["status"], "cancelled");
+    // Declined, as sam could have done: nothing only a block would do.
+    assert_eq!(request["status"], "declined");
     assert_eq!(
         app.get_json(&ana, "/v1/me/notifications").await["items"],
         inbox_before

@@ -279,3 +279,35 @@ async fn only_active_partners_encourage() {
         json!([])
     );
 }
+
+#[tokio::test]
+async fn moving_ones_time_zone_does_not_reset_the_day() {
+    let store = Store::new();
+    let app = TestApp::spawn(&store).await;
+    let sam = app.register("sam").await;
+    let ana = app.register("ana").await;
+    let id = app.partners(&sam, &ana).await;
+    app.update_profile(&sam, json!({"timezone": "Etc/GMT+12"}))
+        .await;
+    assert_eq!(
+        send(&app, &sam, &id, json!({"kind": "nudge"}))
+            .await
+            .status(),
+        201
+    );
+    problem(send(&app, &sam, &id, json!({"kind": "nudge"})).await, 429).await;
+    // A day ahead (26 hours east): that is tomorrow's nudge.
+    app.update_profile(&sam, json!({"timezone": "Pacific/Kiritimati"}))
+        .await;
+    assert_eq!(
+        send(&app, &sam, &id, json!({"kind": "nudge"}))
+            .await
+            .status(),
+        201
+    );
+    problem(send(&app, &sam, &id, json!({"kind": "nudge"})).await, 429).await;
+    // Back west: today was spent already, and tomorrow too.
+    app.update_profile(&sam, json!({"timezone": "Etc/GMT+12"}))
+        .await;
+    problem(send(&app, &sam, &id, json!({"kind": "nudge"})).await, 429).await;
+}

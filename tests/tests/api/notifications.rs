@@ -158,6 +158,16 @@ async fn read_all_marks_up_to_the_item_shown_and_pages_newest_first() {
         )
         .await;
     assert_eq!(bad_fields(&problem(response, 422).await), ["up_to"]);
+    // An id made up to lie in the future would mark what has not arrived.
+    let response = app
+        .send_json(
+            Method::POST,
+            "/v1/me/notifications/read",
+            &sam,
+            json!({"up_to": "ffffffff-ffff-7fff-bfff-ffffffffffff"}),
+        )
+        .await;
+    problem(response, 404).await;
 }
 
 #[tokio::test]
