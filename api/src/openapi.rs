@@ -4,7 +4,7 @@
 
 use crate::http::{
     accounts, blocks, check_ins, encouragements, error, error::ApiError, goals, groups, health,
-    matching, me, notifications, partnerships, progress, schema, strategies, views,
+    matching, me, notifications, partnerships, progress, reports, schema, strategies, views,
 };
 use actix_web::{HttpResponse, web::Bytes};
 use std::sync::OnceLock;
@@ -59,6 +59,9 @@ use utoipa::{
         strategies::delete,
         encouragements::send,
         encouragements::list,
+        reports::create,
+        reports::list,
+        reports::resolve,
         blocks::create,
         blocks::list,
         blocks::delete,
@@ -87,6 +90,7 @@ use utoipa::{
         groups::GroupMemberView,
         strategies::StrategyView,
         encouragements::EncouragementView,
+        reports::ReportView,
         blocks::BlockView,
         notifications::NotificationView,
         matching::SuggestionView,
@@ -102,7 +106,7 @@ use utoipa::{
         (name = "goals", description = "Goals a member sets; private unless shared"),
         (name = "check-ins", description = "Day-by-day records and the progress computed from them"),
         (name = "groups", description = "Recovery groups: members only see them"),
-        (name = "safety", description = "Blocking: keeping another member away, silently"),
+        (name = "safety", description = "Blocking, silently, and reporting to facilitators"),
         (name = "partners", description = "Accountability partners: requests, partnerships, and what an active partner sees"),
         (name = "health", description = "Liveness and readiness"),
     )

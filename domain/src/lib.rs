@@ -14,6 +14,7 @@ pub mod partners;
 mod password;
 mod profile;
 pub mod progress;
+mod report;
 mod text;
 mod timezone;
 
@@ -39,5 +40,6 @@ pub use profile::{
     Bio, MaxPartners, MaxPartnersError, Profile, QuietHours, RecoveryFocus, RecoveryFocusError,
     RecoverySince, RecoverySinceError,
 };
+pub use report::{REPORT_TEXT, ReportReason, ReportStatus};
 pub use text::{INVISIBLE, Lines, Text, TextError, TextRule, is_invisible};
 pub use timezone::{TimeZone, TimeZoneError};

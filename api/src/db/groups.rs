@@ -421,6 +421,27 @@ pub fn hand_over(conn: &mut DbConn, member: MemberId) -> Result<(), DbError> {
     Ok(())
 }
 
+/// The active groups both members are in, by id.
+pub fn shared(conn: &mut DbConn, a: MemberId, b: MemberId) -> Result<Vec<Uuid>, DbError> {
+    diesel::alias!(group_members as other: Other);
+    group_members::table
+        .inner_join(
+            other.on(other
+                .field(group_members::group_id)
+                .eq(group_members::group_id)),
+        )
+        .inner_join(recovery_groups::table)
+        .filter(group_members::member_id.eq(a.to_string()))
+        .filter(other.field(group_members::member_id).eq(b.to_string()))
+        .filter(recovery_groups::archived_at.is_null())
+        .select(group_members::group_id)
+        .order(group_members::group_id.asc())
+        .load::<String>(conn)?
+        .into_iter()
+        .map(|id| Uuid::parse_str(&id).map_err(|_| DbError::Corrupt(format!("group {id}"))))
+        .collect()
+}
+
 /// Whether the two members share an active group.
 pub fn share_a_group(conn: &mut DbConn, a: MemberId, b: MemberId) -> Result<bool, DbError> {
     diesel::alias!(group_members as theirs: Theirs);

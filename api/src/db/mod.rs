@@ -11,6 +11,7 @@ pub mod members;
 pub mod milestones;
 pub mod notifications;
 pub mod partnerships;
+pub mod reports;
 pub mod schema;
 pub mod sessions;
 pub mod strategies;

@@ -222,6 +222,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    reports (id) {
+        id -> Text,
+        reporter_id -> Text,
+        reported_id -> Nullable<Text>,
+        reason -> Text,
+        detail -> Nullable<Text>,
+        status -> Text,
+        resolution_note -> Nullable<Text>,
+        resolved_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    report_groups (report_id, group_id) {
+        report_id -> Text,
+        group_id -> Text,
+    }
+}
+
+diesel::joinable!(report_groups -> reports (report_id));
 diesel::joinable!(goals -> members (member_id));
 diesel::joinable!(group_members -> recovery_groups (group_id));
 diesel::joinable!(group_members -> members (member_id));
@@ -249,5 +272,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     outbox,
     blocks,
-    encouragements
+    encouragements,
+    reports,
+    report_groups
 );

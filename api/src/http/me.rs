@@ -18,7 +18,8 @@ use crate::{
     clock,
     db::{
         self, blocks, check_ins, encouragements, goals, groups, idempotency, members,
-        members::Member, milestones, notifications, partnerships, sessions, strategies, throttles,
+        members::Member, milestones, notifications, partnerships, reports, sessions, strategies,
+        throttles,
     },
     state::AppState,
 };
@@ -131,6 +132,29 @@ pub struct ExportView {
     pub encouragements_received: Vec<super::encouragements::EncouragementView>,
     /// Encouragement the member sent.
     pub encouragements_sent: Vec<super::encouragements::EncouragementView>,
+    /// Reports the member filed (the facilitators' notes included).
+    pub reports_filed: Vec<ReportExport>,
+}
+
+/// A report the member filed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportExport {
+    /// Its id.
+    pub id: Uuid,
+    /// Whom it was about, while their account exists.
+    #[schema(required = true)]
+    pub member_id: Option<Uuid>,
+    /// Why.
+    #[schema(value_type = super::reports::ReportReasonName)]
+    pub reason: String,
+    /// What the member wrote.
+    #[schema(required = true)]
+    pub detail: Option<String>,
+    /// Open or resolved.
+    #[schema(value_type = super::reports::ReportStatusName)]
+    pub status: String,
+    /// When it was made.
+    pub created_at: DateTime<Utc>,
 }
 
 /// A push owed for an inbox item.
@@ -450,7 +474,7 @@ pub async fn export(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
         })
         .await?;
     let me = member.id;
-    let (memberships, partnerships, shared, marks, inbox, pushes, blocked, cheers) = state
+    let (memberships, partnerships, shared, marks, inbox, pushes, blocked, (cheers, filed)) = state
         .db
         .run(move |conn| {
             Ok::<_, ApiError>((
@@ -462,8 +486,11 @@ pub async fn export(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
                 notifications::pushes_of_member(conn, me)?,
                 blocks::page(conn, me, None, i64::MAX)?,
                 (
-                    encouragements::page(conn, me, false, None, i64::MAX)?,
-                    encouragements::page(conn, me, true, None, i64::MAX)?,
+                    (
+                        encouragements::page(conn, me, false, None, i64::MAX)?,
+                        encouragements::page(conn, me, true, None, i64::MAX)?,
+                    ),
+                    reports::filed_by(conn, me)?,
                 ),
             ))
         })
@@ -616,6 +643,22 @@ pub async fn export(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
             .iter()
             .map(super::encouragements::EncouragementView::try_from)
             .collect::<Result<_, _>>()?,
+        reports_filed: filed
+            .into_iter()
+            .map(|report| {
+                let id = |raw: &str| {
+                    Uuid::parse_str(raw).map_err(|_| ApiError::internal("stored id is not a UUID"))
+                };
+                Ok(ReportExport {
+                    id: id(&report.id)?,
+                    member_id: report.reported.as_deref().map(id).transpose()?,
+                    reason: report.reason,
+                    detail: report.detail,
+                    status: report.status,
+                    created_at: utc(report.created_at),
+                })
+            })
+            .collect::<Result<_, ApiError>>()?,
     }))
 }
 

@@ -21,6 +21,7 @@ pub mod page;
 pub mod parse;
 pub mod partnerships;
 pub mod progress;
+pub mod reports;
 pub mod schema;
 pub mod strategies;
 pub mod throttle;
@@ -184,6 +185,21 @@ pub fn routes(cfg: &mut ServiceConfig) {
         web::resource("/v1/blocks/{member_id}")
             .route(web::delete().to(blocks::delete))
             .default_service(not_allowed("DELETE")),
+    )
+    .service(
+        web::resource("/v1/reports")
+            .route(web::post().to(reports::create))
+            .default_service(not_allowed("POST")),
+    )
+    .service(
+        web::resource("/v1/reports/{id}/resolve")
+            .route(web::post().to(reports::resolve))
+            .default_service(not_allowed("POST")),
+    )
+    .service(
+        web::resource("/v1/groups/{id}/reports")
+            .route(web::get().to(reports::list))
+            .default_service(not_allowed("GET")),
     )
     .service(
         web::resource("/v1/groups/{id}/pairings")

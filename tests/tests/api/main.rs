@@ -18,6 +18,7 @@ mod me;
 mod notifications;
 mod openapi;
 mod partnerships;
+mod reports;
 mod sessions;
 mod startup;
 mod strategies;

@@ -1,0 +1,2 @@
+DROP TABLE report_groups;
+DROP TABLE reports;
