@@ -202,3 +202,30 @@ pub fn pushes_of_member(
         .order(outbox::id.asc())
         .load(conn)?)
 }
+
+/// Forgets the pushes not yet sent to `member` for notices about their
+/// partnerships with the pair `pair_key`: after a block, nothing more of the
+/// blocked member reaches the blocker's phone. (The inbox items stay: they
+/// are the member's record. The blocked member's own pushes go out as they
+/// would have: they tell of things done before the block, and holding them
+/// back would tell of the block.)
+pub fn unqueue_between(
+    conn: &mut DbConn,
+    member: MemberId,
+    pair_key: &str,
+) -> Result<usize, DbError> {
+    use super::schema::partnerships;
+    let theirs = partnerships::table
+        .filter(partnerships::pair_key.eq(pair_key.to_owned()))
+        .select(partnerships::id.nullable());
+    let notices = notifications::table
+        .filter(notifications::member_id.eq(member.to_string()))
+        .filter(notifications::partnership_id.eq_any(theirs))
+        .select(notifications::id);
+    Ok(diesel::delete(
+        outbox::table
+            .filter(outbox::sent_at.is_null())
+            .filter(outbox::notification_id.eq_any(notices)),
+    )
+    .execute(conn)?)
+}

@@ -20,7 +20,7 @@ use super::{
 };
 use crate::{
     clock,
-    db::{self, DbConn, blocks, blocks::Block, groups, members, partnerships},
+    db::{self, DbConn, blocks, blocks::Block, groups, members, notifications, partnerships},
     state::AppState,
 };
 use actix_web::{HttpResponse, http::StatusCode, web};
@@ -137,6 +137,7 @@ pub async fn create(
                 lock_both(conn, me, target)?;
                 let fresh = blocks::insert(conn, me, target, now)?;
                 partnerships::close_between(conn, me, target, me, now)?;
+                notifications::unqueue_between(conn, me, &partnerships::pair_key(me, target))?;
                 let block = blocks::page(conn, me, None, i64::MAX)?
                     .into_iter()
                     .find(|block| block.blocked == target)

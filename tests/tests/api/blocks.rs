@@ -163,3 +163,49 @@ async fn only_someone_known_can_be_blocked() {
     .await;
     assert_eq!(store.count("blocks"), 0);
 }
+
+#[tokio::test]
+async fn a_block_unqueues_the_pushes_still_owed_between_the_two() {
+    let store = Store::new();
+    let app = TestApp::spawn(&store).await;
+    let sam = app.register("sam").await;
+    let ana = app.register("ana").await;
+    let bob = app.register("bob").await;
+    let with_ana = app.partners(&sam, &ana).await;
+    app.update_profile(&sam, json!({"max_partners": 2})).await;
+    let with_bob = app.partners(&bob, &sam).await;
+    for (who, id) in [(&sam, &with_ana), (&sam, &with_bob)] {
+        let cheered = app
+            .send_json(
+                Method::POST,
+                &format!("/v1/partnerships/{id}/encouragements"),
+                who,
+                json!({"kind": "cheer"}),
+            )
+            .await;
+        assert_eq!(cheered.status(), 201);
+    }
+    let owed = |member: &str| {
+        store.count(&format!(
+            "outbox WHERE sent_at IS NULL AND member_id = '{member}'"
+        ))
+    };
+    assert!(owed(&ana.id) >= 1 && owed(&bob.id) >= 1);
+    assert_eq!(block(&app, &ana, &sam).await.status(), 201);
+    assert_eq!(owed(&ana.id), 0, "nothing more of sam reaches ana's phone");
+    assert!(
+        owed(&sam.id) >= 1,
+        "sam's own pushes tell nothing of the block"
+    );
+    assert!(
+        owed(&bob.id) >= 1,
+        "bob's pushes are not ana's block's business"
+    );
+    assert!(
+        !app.get_json(&ana, "/v1/me/notifications").await["items"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "the inbox keeps the record"
+    );
+}
