@@ -442,25 +442,6 @@ pub fn shared(conn: &mut DbConn, a: MemberId, b: MemberId) -> Result<Vec<Uuid>, 
         .collect()
 }
 
-/// Whether the two members share an active group.
-pub fn share_a_group(conn: &mut DbConn, a: MemberId, b: MemberId) -> Result<bool, DbError> {
-    diesel::alias!(group_members as theirs: Theirs);
-    let shared = group_members::table
-        .inner_join(
-            theirs.on(theirs
-                .field(group_members::group_id)
-                .eq(group_members::group_id)),
-        )
-        .inner_join(recovery_groups::table)
-        .filter(group_members::member_id.eq(a.to_string()))
-        .filter(theirs.field(group_members::member_id).eq(b.to_string()))
-        .filter(recovery_groups::archived_at.is_null())
-        .select(group_members::group_id)
-        .first::<String>(conn)
-        .optional()?;
-    Ok(shared.is_some())
-}
-
 /// Every membership of the member, for the export: group id, name, role,
 /// when they joined.
 pub fn all_of_member(

@@ -81,6 +81,19 @@ impl Partnership {
     }
 }
 
+/// `member` is the requester or the invitee.
+type OnEitherSide = diesel::dsl::Or<
+    diesel::dsl::Eq<partnerships::requester_id, String>,
+    diesel::dsl::Eq<partnerships::invitee_id, String>,
+>;
+
+/// The filter for a member's partnerships, whichever side they are on.
+fn on_either_side(member: MemberId) -> OnEitherSide {
+    partnerships::requester_id
+        .eq(member.to_string())
+        .or(partnerships::invitee_id.eq(member.to_string()))
+}
+
 /// The key one pair shares whoever asked: the two ids in order.
 pub fn pair_key(a: MemberId, b: MemberId) -> String {
     let (a, b) = (a.to_string(), b.to_string());
@@ -287,11 +300,7 @@ pub fn find_for(
 ) -> Result<Option<(Partnership, DisplayName)>, DbError> {
     let Some(row) = partnerships::table
         .find(id.to_string())
-        .filter(
-            partnerships::requester_id
-                .eq(member.to_string())
-                .or(partnerships::invitee_id.eq(member.to_string())),
-        )
+        .filter(on_either_side(member))
         .first::<PartnershipRow>(conn)
         .optional()?
     else {
@@ -496,11 +505,7 @@ pub fn seeing_goal(
         .filter(goals::visibility.eq(tether_domain::Visibility::Partners.as_str()))
         .select(goals::id);
     partnerships::table
-        .filter(
-            partnerships::requester_id
-                .eq(owner.to_string())
-                .or(partnerships::invitee_id.eq(owner.to_string())),
-        )
+        .filter(on_either_side(owner))
         .filter(partnerships::status.eq(PartnershipStatus::Active.as_str()))
         .filter(diesel::dsl::exists(shared))
         .order(partnerships::id.asc())
@@ -513,11 +518,7 @@ pub fn seeing_goal(
 /// How many active partnerships the member has.
 pub fn count_active(conn: &mut DbConn, member: MemberId) -> Result<i64, DbError> {
     Ok(partnerships::table
-        .filter(
-            partnerships::requester_id
-                .eq(member.to_string())
-                .or(partnerships::invitee_id.eq(member.to_string())),
-        )
+        .filter(on_either_side(member))
         .filter(partnerships::status.eq(PartnershipStatus::Active.as_str()))
         .count()
         .get_result(conn)?)
@@ -528,11 +529,7 @@ pub fn count_active(conn: &mut DbConn, member: MemberId) -> Result<i64, DbError>
 /// open any more, which the caller tells with `requested_at`).
 pub fn open_of(conn: &mut DbConn, member: MemberId) -> Result<Vec<Partnership>, DbError> {
     partnerships::table
-        .filter(
-            partnerships::requester_id
-                .eq(member.to_string())
-                .or(partnerships::invitee_id.eq(member.to_string())),
-        )
+        .filter(on_either_side(member))
         .filter(partnerships::status.eq_any([
             PartnershipStatus::Pending.as_str(),
             PartnershipStatus::Active.as_str(),
@@ -566,11 +563,7 @@ pub fn open_among(conn: &mut DbConn, members_: &[MemberId]) -> Result<Vec<Partne
 /// Every partnership the member is on either side of, for the export.
 pub fn all_of_member(conn: &mut DbConn, member: MemberId) -> Result<Vec<Partnership>, DbError> {
     partnerships::table
-        .filter(
-            partnerships::requester_id
-                .eq(member.to_string())
-                .or(partnerships::invitee_id.eq(member.to_string())),
-        )
+        .filter(on_either_side(member))
         .order(partnerships::id.asc())
         .load::<PartnershipRow>(conn)?
         .into_iter()

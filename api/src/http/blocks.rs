@@ -77,7 +77,7 @@ pub struct BlocksQuery {
 /// Whether `a` may block `b`: they share a group, or have had a
 /// partnership or request. Anyone else is a stranger.
 fn knows(conn: &mut DbConn, a: MemberId, b: MemberId) -> Result<bool, ApiError> {
-    Ok(groups::share_a_group(conn, a, b)? || partnerships::any_between(conn, a, b)?)
+    Ok(!groups::shared(conn, a, b)?.is_empty() || partnerships::any_between(conn, a, b)?)
 }
 
 /// Blocks a member. Blocking again changes nothing.
